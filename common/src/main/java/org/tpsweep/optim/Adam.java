@@ -1,0 +1,79 @@
+package org.tpsweep.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adam exactly as PyTorch 1.5 writes it, the form of [M]'s published runs (ALGORITHMS.md §1), per parameter θ:
+ * <pre>
+ *   g = ∇ + wd·θ                         (coupled L2, not AdamW)
+ *   m ← β1·m + (1 − β1)·g ;  v ← β2·v + (1 − β2)·g²
+ *   θ ← θ − (lr/(1 − β1^t)) · m / (√v/√(1 − β2^t) + ε)
+ * </pre>
+ * ND4J's AdamUpdater adds ε before the bias correction (ε/√(1 − β2^t) here), which matters for [M]'s large
+ * tuned ε, hence this class. The step counter t starts at 1 and is never reset: one instance lives for the
+ * whole run (pre-training, main loop and interleaved feedback epochs alike).
+ */
+public final class Adam {
+    private final AdamSettings settings;
+    private final List<Parameter> params;
+    private final List<INDArray> m = new ArrayList<>();
+    private final List<INDArray> v = new ArrayList<>();
+    private final List<INDArray> scratch = new ArrayList<>();
+    private long t;
+
+    public Adam(AdamSettings settings, List<Parameter> params) {
+        this.settings = settings;
+        this.params = List.copyOf(params);
+        for (Parameter p : this.params) {
+            m.add(p.value().ulike().assign(0));
+            v.add(p.value().ulike().assign(0));
+            scratch.add(p.value().ulike());
+        }
+    }
+
+    /** Number of steps taken so far. */
+    public long steps() {
+        return t;
+    }
+
+    public AdamSettings settings() {
+        return settings;
+    }
+
+    /** One step on every parameter from its current gradient buffer (the buffer is overwritten with g). */
+    public void step() {
+        t++;
+        double b1 = settings.beta1();
+        double b2 = settings.beta2();
+        double stepSize = settings.lr() / (1 - Math.pow(b1, t));
+        double sqrtBias2 = Math.sqrt(1 - Math.pow(b2, t));
+        for (int k = 0; k < params.size(); k++) {
+            Parameter p = params.get(k);
+            INDArray theta = p.value();
+            INDArray g = p.gradient();
+            INDArray mk = m.get(k);
+            INDArray vk = v.get(k);
+            INDArray s = scratch.get(k);
+            if (settings.weightDecay() != 0) {
+                axpy(settings.weightDecay(), theta, g);             // g = ∇ + wd·θ
+            }
+            mk.muli(b1);
+            axpy(1 - b1, g, mk);                                     // m = β1 m + (1−β1) g
+            s.assign(g).muli(g);
+            vk.muli(b2);
+            axpy(1 - b2, s, vk);                                     // v = β2 v + (1−β2) g²
+            s.assign(vk);
+            Transforms.sqrt(s, false).divi(sqrtBias2).addi(settings.epsilon()); // √v/√(1−β2^t) + ε
+            s.rdivi(mk);                                             // m / (…)
+            axpy(-stepSize, s, theta);                               // θ −= lr/(1−β1^t) · m/(…)
+        }
+    }
+
+    private static void axpy(double alpha, INDArray x, INDArray y) {
+        Nd4j.getBlasWrapper().level1().axpy(x.length(), alpha, x, y);
+    }
+}

@@ -1,0 +1,23 @@
+package org.tpsweep.train;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The outcome of one training run. {@code testError} is the test error at the best-validation epoch
+ * ({@code bestEpoch}, the first epoch with minimal validation error); NaN when no epoch finished.
+ * {@code message} explains a {@code diverged} or {@code failed} status (empty when ok).
+ */
+public record TrainResult(RunStatus status, String message, List<EpochMetrics> epochs, int bestEpoch,
+                          double testError, double bestValError, double finalTrainLoss, double secondsPerEpoch,
+                          Instant startedAt, Instant finishedAt) implements java.io.Serializable {
+
+    public TrainResult {
+        epochs = List.copyOf(epochs);
+    }
+
+    /** Number of epochs that finished. */
+    public int epochsCompleted() {
+        return epochs.size();
+    }
+}
