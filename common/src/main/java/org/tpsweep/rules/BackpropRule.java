@@ -1,0 +1,51 @@
+package org.tpsweep.rules;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tpsweep.nn.DenseNetwork;
+import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.optim.Parameter;
+
+/** bp: exact backpropagation of the batch-mean loss through the whole network (ALGORITHMS.md §3a). */
+public final class BackpropRule implements LearningRule {
+    private final DenseNetwork net;
+    private final ForwardGradients grads;
+
+    public BackpropRule(DenseNetwork net) {
+        this.net = net;
+        this.grads = new ForwardGradients(net);
+    }
+
+    @Override
+    public DenseNetwork network() {
+        return net;
+    }
+
+    @Override
+    public List<Parameter> forwardParameters() {
+        return grads.parameters();
+    }
+
+    @Override
+    public List<Parameter> feedbackParameters() {
+        return List.of();
+    }
+
+    @Override
+    public void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
+        INDArray delta = lossGradient;                       // ∂ℒ/∂a_L
+        for (int i = net.numLayers(); i >= 1; i--) {
+            LocalUpdate.outerProduct(pass.h(i - 1), delta, 1.0, grads.weight(i), grads.bias(i));
+            if (i > 1) {
+                INDArray back = Nd4j.gemm(delta, net.weight(i), false, true);   // ∂ℒ/∂h_{i-1}
+                delta = back.muli(LocalUpdate.tanhDerivative(pass.h(i - 1)));   // ∂ℒ/∂a_{i-1}
+            }
+        }
+    }
+
+    @Override
+    public double computeFeedbackGradients(ForwardPass pass) {
+        throw new UnsupportedOperationException("bp has no feedback weights");
+    }
+}

@@ -1,0 +1,79 @@
+package org.tpsweep.rules;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.tpsweep.nn.DenseNetwork;
+import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.optim.Parameter;
+
+/**
+ * ddtp-linear ([M]'s DMLPDTP2, ALGORITHMS.md §3a): direct linear feedback, difference-corrected targets
+ * τ_i = h_i + Q_i(τ_L − a_L), local updates in every layer, feedback trained by the difference
+ * reconstruction loss with fresh noise per layer and step.
+ */
+public final class DdtpLinearRule implements LearningRule {
+    private final DenseNetwork net;
+    private final ForwardGradients grads;
+    private final DirectLinearFeedback feedback;
+    private final double beta;
+    private final double sigma;
+    private final Random noise;
+
+    /**
+     * @param net   forward network without b_{L-1}
+     * @param beta  output target step size β
+     * @param sigma feedback noise std σ &gt; 0
+     * @param noise the run's noise stream
+     */
+    public DdtpLinearRule(DenseNetwork net, DirectLinearFeedback feedback, double beta, double sigma, Random noise) {
+        if (!(sigma > 0)) {
+            throw new IllegalArgumentException("ddtp-linear needs sigma > 0, got " + sigma);
+        }
+        this.net = net;
+        this.grads = new ForwardGradients(net);
+        this.feedback = feedback;
+        this.beta = beta;
+        this.sigma = sigma;
+        this.noise = noise;
+    }
+
+    @Override
+    public DenseNetwork network() {
+        return net;
+    }
+
+    @Override
+    public List<Parameter> forwardParameters() {
+        return grads.parameters();
+    }
+
+    @Override
+    public List<Parameter> feedbackParameters() {
+        return feedback.parameters();
+    }
+
+    @Override
+    public void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
+        int last = net.numLayers();
+        INDArray outDisp = LocalUpdate.outputDisplacement(lossGradient, beta);
+        for (int i = 1; i < last; i++) {
+            LocalUpdate.apply(pass, i, feedback.propagate(i, outDisp), true, grads.weight(i), grads.bias(i));
+        }
+        LocalUpdate.apply(pass, last, outDisp, false, grads.weight(last), grads.bias(last));
+    }
+
+    @Override
+    public double computeFeedbackGradients(ForwardPass pass) {
+        double total = 0;
+        for (int i = 1; i < net.numLayers(); i++) {
+            INDArray eps = DifferenceReconstruction.drawNoise(pass.h(i), noise);
+            total += DifferenceReconstruction.directLinear(net, pass, i, feedback.q(i), eps, sigma,
+                    feedback.qGradient(i));
+            if (feedback.cGradient(i) != null) {
+                feedback.cGradient(i).assign(0);
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,44 @@
+package org.tpsweep.rules;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tpsweep.nn.DenseNetwork;
+import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.optim.Parameter;
+
+/**
+ * A learning rule: how one minibatch's forward pass turns into gradients for the forward weights and, for
+ * rules with trained feedback, for the feedback weights. The training loop ({@code org.tpsweep.train.Trainer})
+ * owns the schedule and the optimisers; a rule only fills the gradient buffers of its {@link Parameter}s.
+ */
+public interface LearningRule {
+
+    /** The forward network the rule trains. */
+    DenseNetwork network();
+
+    /** Forward parameters (W_i, b_i) with their gradient buffers, in layer order. */
+    List<Parameter> forwardParameters();
+
+    /** Trained feedback parameters (Q_i, c_i); empty for rules without trained feedback. */
+    List<Parameter> feedbackParameters();
+
+    /** True when the rule has feedback parameters trained by a feedback loss (pre-training, feedback epochs). */
+    default boolean trainsFeedback() {
+        return !feedbackParameters().isEmpty();
+    }
+
+    /**
+     * Writes the forward-parameter gradients of this minibatch into their buffers (not applied).
+     *
+     * @param pass          the forward pass of the minibatch
+     * @param lossGradient  ∂ℒ/∂a_L of the batch-mean loss, B × n_L (it carries the 1/B)
+     */
+    void computeForwardGradients(ForwardPass pass, INDArray lossGradient);
+
+    /**
+     * Writes the feedback-parameter gradients of this minibatch, all computed with the current (pre-step)
+     * feedback weights, and returns the feedback loss summed over trained layers. Only called when
+     * {@link #trainsFeedback()}.
+     */
+    double computeFeedbackGradients(ForwardPass pass);
+}

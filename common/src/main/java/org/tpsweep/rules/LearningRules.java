@@ -1,0 +1,69 @@
+package org.tpsweep.rules;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.rng.Random;
+import org.tpsweep.config.ConfigException;
+import org.tpsweep.config.Methods;
+import org.tpsweep.config.RunConfig;
+import org.tpsweep.nn.DenseNetwork;
+
+/**
+ * Builds the network and the learning rule a run configuration names: the architecture (n_0, n_hidden × L−1,
+ * n_L), which layers have biases (ALGORITHMS.md §1), and the rule with its hyperparameters.
+ */
+public final class LearningRules {
+    private LearningRules() {
+    }
+
+    /** n_0, size_hidden repeated num_hidden times, n_L. */
+    public static int[] widths(RunConfig config, int inputDim, int outputDim) {
+        int hidden = config.getInt(Methods.NUM_HIDDEN);
+        int[] w = new int[hidden + 2];
+        w[0] = inputDim;
+        Arrays.fill(w, 1, hidden + 1, config.getInt(Methods.SIZE_HIDDEN));
+        w[hidden + 1] = outputDim;
+        return w;
+    }
+
+    /** The dtype the config's {@code precision} names. */
+    public static DataType dataType(RunConfig config) {
+        return "float32".equals(config.getString(Methods.PRECISION)) ? DataType.FLOAT : DataType.DOUBLE;
+    }
+
+    /**
+     * Creates the rule for {@code config}: forward weights, then feedback weights, drawn from {@code init};
+     * feedback noise from {@code noise}.
+     */
+    public static LearningRule create(RunConfig config, int inputDim, int outputDim, Random init, Random noise) {
+        int[] widths = widths(config, inputDim, outputDim);
+        DataType dtype = dataType(config);
+        switch (config.method()) {
+            case Methods.BP:
+                return new BackpropRule(DenseNetwork.xavierNormal(widths, allBiases(widths), dtype, init));
+            case Methods.DDTP_LINEAR: {
+                DenseNetwork net = DenseNetwork.xavierNormal(widths, withoutLastHiddenBias(widths), dtype, init);
+                DirectLinearFeedback fb = new DirectLinearFeedback(widths, dtype, init);
+                return new DdtpLinearRule(net, fb, config.getDouble(Methods.TARGET_STEPSIZE),
+                        config.getDouble(Methods.SIGMA), noise);
+            }
+            default:
+                throw new ConfigException("no learning rule for method '" + config.method() + "'");
+        }
+    }
+
+    private static boolean[] allBiases(int[] widths) {
+        boolean[] b = new boolean[widths.length - 1];
+        Arrays.fill(b, true);
+        return b;
+    }
+
+    /** Every layer has a bias except the last hidden layer L−1 (dfa, ddtp-linear). */
+    private static boolean[] withoutLastHiddenBias(int[] widths) {
+        boolean[] b = allBiases(widths);
+        if (b.length >= 2) {
+            b[b.length - 2] = false;
+        }
+        return b;
+    }
+}

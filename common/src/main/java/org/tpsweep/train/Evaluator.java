@@ -1,0 +1,37 @@
+package org.tpsweep.train;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.tpsweep.data.Batch;
+import org.tpsweep.data.LabeledData;
+import org.tpsweep.nn.DenseNetwork;
+import org.tpsweep.nn.SoftmaxCrossEntropy;
+
+/** Pooled evaluation of a network on a whole set (ALGORITHMS.md §4): error = misclassified / all, loss = mean per-sample loss. */
+public final class Evaluator {
+    private static final int CHUNK = 1000;
+
+    private Evaluator() {
+    }
+
+    /** Loss and error of {@code net} on {@code data}. */
+    public record Score(double loss, double error) {
+    }
+
+    public static Score evaluate(DenseNetwork net, LabeledData data, DataType dtype) {
+        int[] order = new int[data.n()];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        double lossSum = 0;
+        long wrong = 0;
+        for (int from = 0; from < data.n(); from += CHUNK) {
+            int to = Math.min(data.n(), from + CHUNK);
+            Batch batch = data.batch(order, from, to, dtype);
+            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(
+                    net.forward(batch.x()).logits(), batch.onehot(), false);
+            lossSum += r.sumLoss();
+            wrong += r.batchSize() - r.correct();
+        }
+        return new Score(lossSum / data.n(), (double) wrong / data.n());
+    }
+}

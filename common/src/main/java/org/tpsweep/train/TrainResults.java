@@ -1,0 +1,29 @@
+package org.tpsweep.train;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Summarises a run's epochs into a {@link TrainResult}: best epoch = first argmin of validation error (ALGORITHMS.md §4). */
+final class TrainResults {
+    private TrainResults() {
+    }
+
+    static TrainResult of(RunStatus status, String message, List<EpochMetrics> epochs, Instant started) {
+        int best = 0;
+        double bestVal = Double.NaN;
+        double testAtBest = Double.NaN;
+        double secondsSum = 0;
+        for (EpochMetrics m : epochs) {
+            if (best == 0 || m.valError() < bestVal) {
+                best = m.epoch();
+                bestVal = m.valError();
+                testAtBest = m.testError();
+            }
+            secondsSum += m.seconds();
+        }
+        double finalTrainLoss = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).trainLoss();
+        double secondsPerEpoch = epochs.isEmpty() ? Double.NaN : secondsSum / epochs.size();
+        return new TrainResult(status, message, epochs, best, testAtBest, bestVal, finalTrainLoss, secondsPerEpoch,
+                started, Instant.now());
+    }
+}

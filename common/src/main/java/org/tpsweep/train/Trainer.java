@@ -1,0 +1,173 @@
+package org.tpsweep.train;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tpsweep.config.Methods;
+import org.tpsweep.config.RunConfig;
+import org.tpsweep.data.Batch;
+import org.tpsweep.data.DataSplits;
+import org.tpsweep.data.LabeledData;
+import org.tpsweep.data.MinibatchOrder;
+import org.tpsweep.data.Split;
+import org.tpsweep.data.TrainTestData;
+import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.nn.SoftmaxCrossEntropy;
+import org.tpsweep.optim.Adam;
+import org.tpsweep.optim.AdamSettings;
+import org.tpsweep.rules.LearningRule;
+import org.tpsweep.rules.LearningRules;
+
+/**
+ * The training loop with [M]'s schedule (ALGORITHMS.md §2): {@code epochs_fb} feedback-only pre-training
+ * epochs; then per epoch and minibatch: forward pass → forward gradients → one feedback step on the same pass
+ * → forward optimiser step; {@code extra_fb_epochs} feedback-only epochs after each epoch; then validation
+ * and test. Separate Adam optimisers for forward and feedback parameters, the forward lr divided by β when
+ * {@code normalize_lr}. A non-finite loss ends the run with status {@code diverged}.
+ */
+public final class Trainer {
+    /** Validation samples held out of the training set ([M]: 55000/5000). */
+    public static final int VALIDATION_SIZE = 5000;
+
+    private final RunConfig config;
+    private final LabeledData train;
+    private final LabeledData validation;
+    private final LabeledData test;
+    private final DataType dtype;
+    private final int batchSize;
+    private final LearningRule rule;
+    private final Adam forwardOptimizer;
+    private final Adam feedbackOptimizer;
+    private final SplittableRandom shuffle;
+
+    public Trainer(RunConfig config, TrainTestData data) {
+        this.config = config;
+        RngStreams rng = RngStreams.of(config.seed());
+        Split split = DataSplits.split(data.train(), VALIDATION_SIZE,
+                config.getInt(Methods.TRAIN_SUBSET), rng.splitSeed());
+        this.train = split.train();
+        this.validation = split.validation();
+        this.test = data.test();
+        this.dtype = LearningRules.dataType(config);
+        this.batchSize = config.getInt(Methods.BATCH_SIZE);
+        Random init = Nd4j.getRandomFactory().getNewRandomInstance(rng.initSeed());
+        Random noise = Nd4j.getRandomFactory().getNewRandomInstance(rng.noiseSeed());
+        this.rule = LearningRules.create(config, train.dim(), train.numClasses(), init, noise);
+        this.shuffle = new SplittableRandom(rng.shuffleSeed());
+        this.forwardOptimizer = new Adam(forwardSettings(config), rule.forwardParameters());
+        this.feedbackOptimizer = rule.trainsFeedback()
+                ? new Adam(feedbackSettings(config), rule.feedbackParameters()) : null;
+    }
+
+    /** The forward Adam settings, lr divided by β when normalize_lr (ALGORITHMS.md §1). */
+    public static AdamSettings forwardSettings(RunConfig c) {
+        double lr = c.getDouble(Methods.LR);
+        if (c.getBoolean(Methods.NORMALIZE_LR)) {
+            lr /= c.getDouble(Methods.TARGET_STEPSIZE);
+        }
+        return new AdamSettings(lr, c.getDouble(Methods.BETA1), c.getDouble(Methods.BETA2),
+                c.getDouble(Methods.EPSILON), c.getDouble(Methods.FORWARD_WD));
+    }
+
+    /** The feedback Adam settings (lr never divided by β). */
+    public static AdamSettings feedbackSettings(RunConfig c) {
+        return new AdamSettings(c.getDouble(Methods.LR_FB), c.getDouble(Methods.BETA1_FB),
+                c.getDouble(Methods.BETA2_FB), c.getDouble(Methods.EPSILON_FB), c.getDouble(Methods.FEEDBACK_WD));
+    }
+
+    /** The rule being trained (tests inspect its parameters). */
+    public LearningRule rule() {
+        return rule;
+    }
+
+    /** Runs the whole schedule and returns the result; reports each epoch to {@code listener}. */
+    public TrainResult train(EpochListener listener) {
+        Instant started = Instant.now();
+        List<EpochMetrics> epochs = new ArrayList<>();
+        try {
+            if (rule.trainsFeedback()) {
+                for (int e = 0; e < config.getInt(Methods.EPOCHS_FB); e++) {
+                    feedbackEpoch(0);
+                }
+            }
+            int total = config.getInt(Methods.EPOCHS);
+            for (int epoch = 1; epoch <= total; epoch++) {
+                long t0 = System.nanoTime();
+                double[] lossAndError = forwardEpoch(epoch);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long t1 = System.nanoTime();
+                if (rule.trainsFeedback()) {
+                    for (int e = 0; e < config.getInt(Methods.EXTRA_FB_EPOCHS); e++) {
+                        feedbackEpoch(epoch);
+                    }
+                }
+                double fbSeconds = (System.nanoTime() - t1) / 1e9;
+                Evaluator.Score val = Evaluator.evaluate(rule.network(), validation, dtype);
+                Evaluator.Score tst = Evaluator.evaluate(rule.network(), test, dtype);
+                if (!Double.isFinite(val.loss()) || !Double.isFinite(tst.loss())) {
+                    throw new Divergence("non-finite validation/test loss after epoch " + epoch);
+                }
+                EpochMetrics m = new EpochMetrics(epoch, lossAndError[0], lossAndError[1], val.loss(), val.error(),
+                        tst.loss(), tst.error(), seconds, fbSeconds);
+                epochs.add(m);
+                listener.onEpoch(m);
+            }
+            return TrainResults.of(RunStatus.OK, "", epochs, started);
+        } catch (Divergence d) {
+            return TrainResults.of(RunStatus.DIVERGED, d.getMessage(), epochs, started);
+        }
+    }
+
+    /** One forward-training epoch; returns {mean training loss, mean training error} over its minibatches. */
+    private double[] forwardEpoch(int epoch) {
+        int[] order = MinibatchOrder.shuffled(train.n(), shuffle);
+        int batches = MinibatchOrder.numBatches(train.n(), batchSize);
+        double lossSum = 0;
+        double errorSum = 0;
+        for (int j = 0; j < batches; j++) {
+            Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
+            ForwardPass pass = rule.network().forward(batch.x());
+            SoftmaxCrossEntropy.Result loss = SoftmaxCrossEntropy.evaluate(pass.logits(), batch.onehot(), true);
+            if (!Double.isFinite(loss.meanLoss())) {
+                throw new Divergence("non-finite training loss in epoch " + epoch + ", minibatch " + j);
+            }
+            lossSum += loss.meanLoss();
+            errorSum += 1.0 - loss.accuracy();
+            rule.computeForwardGradients(pass, loss.gradient());
+            if (feedbackOptimizer != null) {
+                feedbackStep(pass, epoch);
+            }
+            forwardOptimizer.step();
+        }
+        return new double[] {lossSum / batches, errorSum / batches};
+    }
+
+    /** One feedback-only epoch: a forward pass and one feedback step per minibatch. */
+    private void feedbackEpoch(int epoch) {
+        int[] order = MinibatchOrder.shuffled(train.n(), shuffle);
+        int batches = MinibatchOrder.numBatches(train.n(), batchSize);
+        for (int j = 0; j < batches; j++) {
+            Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
+            feedbackStep(rule.network().forward(batch.x()), epoch);
+        }
+    }
+
+    private void feedbackStep(ForwardPass pass, int epoch) {
+        double loss = rule.computeFeedbackGradients(pass);
+        if (!Double.isFinite(loss)) {
+            throw new Divergence("non-finite feedback loss in epoch " + epoch);
+        }
+        feedbackOptimizer.step();
+    }
+
+    /** Internal signal that the run diverged. */
+    private static final class Divergence extends RuntimeException {
+        Divergence(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
