@@ -84,6 +84,16 @@ public final class Trainer {
         return rule;
     }
 
+    /** Steps taken so far by the forward optimiser. */
+    public long forwardSteps() {
+        return forwardOptimizer.steps();
+    }
+
+    /** Steps taken so far by the feedback optimiser (0 for rules without trained feedback). */
+    public long feedbackSteps() {
+        return feedbackOptimizer == null ? 0 : feedbackOptimizer.steps();
+    }
+
     /** Runs the whole schedule and returns the result; reports each epoch to {@code listener}. */
     public TrainResult train(EpochListener listener) {
         Instant started = Instant.now();

@@ -1,0 +1,115 @@
+package org.tpsweep.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.tpsweep.config.Methods;
+import org.tpsweep.config.RunConfig;
+import org.tpsweep.data.DataDirectory;
+import org.tpsweep.data.DataSplits;
+import org.tpsweep.data.DatasetCache;
+import org.tpsweep.data.LabeledData;
+import org.tpsweep.data.TrainTestData;
+import org.tpsweep.rules.LearningRules;
+
+/**
+ * The training loop on real MNIST: check 9 (same seed → identical per-epoch metrics), check 10 (bp and
+ * ddtp-linear lower the training loss of a subset within two epochs with their published hyperparameters),
+ * the §2 schedule's step counts, and divergence ending a run with status diverged.
+ */
+class TrainerTest {
+
+    private static TrainTestData mnist() {
+        return DatasetCache.get("mnist", DataDirectory.resolve());
+    }
+
+    private static RunConfig small(String method, long seed, Map<String, Object> extra) {
+        Map<String, Object> p = new java.util.HashMap<>(Map.of(Methods.EPOCHS, 2, Methods.TRAIN_SUBSET, 600,
+                Methods.NUM_HIDDEN, 2, Methods.SIZE_HIDDEN, 32));
+        p.putAll(extra);
+        return RunConfig.of(method, "mnist", seed, p);
+    }
+
+    @Test
+    void sameSeedGivesIdenticalEpochMetrics() {
+        for (String method : List.of(Methods.BP, Methods.DDTP_LINEAR)) {
+            RunConfig c = small(method, 7, Map.of(Methods.EPOCHS, 2));
+            TrainResult a = new Trainer(c, mnist()).train(EpochListener.NONE);
+            TrainResult b = new Trainer(c, mnist()).train(EpochListener.NONE);
+            assertEquals(RunStatus.OK, a.status());
+            assertEquals(2, a.epochsCompleted());
+            for (int e = 0; e < 2; e++) {
+                EpochMetrics x = a.epochs().get(e);
+                EpochMetrics y = b.epochs().get(e);
+                assertEquals(x.trainLoss(), y.trainLoss(), 0.0, method);
+                assertEquals(x.valLoss(), y.valLoss(), 0.0, method);
+                assertEquals(x.testLoss(), y.testLoss(), 0.0, method);
+                assertEquals(x.testError(), y.testError(), 0.0, method);
+            }
+            TrainResult other = new Trainer(small(method, 8, Map.of()), mnist()).train(EpochListener.NONE);
+            assertTrue(other.epochs().get(0).trainLoss() != a.epochs().get(0).trainLoss(),
+                    "another seed must give another run");
+        }
+    }
+
+    @Test
+    void publishedHyperparametersLowerTheTrainingLossWithinTwoEpochs() {
+        for (String method : List.of(Methods.BP, Methods.DDTP_LINEAR)) {
+            // The published network (5 × 256, float64) and hyperparameters on a 2000-sample subset.
+            RunConfig c = RunConfig.of(method, "mnist", 3, Map.of(Methods.EPOCHS, 2, Methods.TRAIN_SUBSET, 2000));
+            Trainer trainer = new Trainer(c, mnist());
+            LabeledData train = DataSplits.split(mnist().train(), Trainer.VALIDATION_SIZE, 2000,
+                    RngStreams.of(3).splitSeed()).train();
+            DataType dtype = LearningRules.dataType(c);
+            double before = Evaluator.evaluate(trainer.rule().network(), train, dtype).loss();
+            TrainResult r = trainer.train(EpochListener.NONE);
+            double after = Evaluator.evaluate(trainer.rule().network(), train, dtype).loss();
+            assertEquals(RunStatus.OK, r.status(), r.message());
+            assertTrue(after < 0.9 * before, method + ": training loss " + before + " → " + after);
+        }
+    }
+
+    @Test
+    void scheduleTakesOneFeedbackStepPerForwardStepPlusPretrainingAndExtraEpochs() {
+        // 600 samples in batches of 128: 5 minibatches per epoch (the last one partial, 88).
+        RunConfig c = small(Methods.DDTP_LINEAR, 1, Map.of(Methods.EPOCHS_FB, 2, Methods.EXTRA_FB_EPOCHS, 1));
+        Trainer t = new Trainer(c, mnist());
+        t.train(EpochListener.NONE);
+        assertEquals(2 * 5, t.forwardSteps());
+        assertEquals(2 * 5 + 2 * 5 + 2 * 5, t.feedbackSteps(), "pre-training + one per forward step + extra");
+
+        Trainer bp = new Trainer(small(Methods.BP, 1, Map.of()), mnist());
+        bp.train(EpochListener.NONE);
+        assertEquals(10, bp.forwardSteps());
+        assertEquals(0, bp.feedbackSteps());
+    }
+
+    @Test
+    void bestEpochIsTheFirstArgminOfValidationError() {
+        RunConfig c = small(Methods.BP, 4, Map.of(Methods.EPOCHS, 3));
+        TrainResult r = new Trainer(c, mnist()).train(EpochListener.NONE);
+        double min = r.epochs().stream().mapToDouble(EpochMetrics::valError).min().orElseThrow();
+        EpochMetrics first = r.epochs().stream().filter(m -> m.valError() == min).findFirst().orElseThrow();
+        assertEquals(first.epoch(), r.bestEpoch());
+        assertEquals(first.testError(), r.testError(), 0.0);
+        assertEquals(r.epochs().get(2).trainLoss(), r.finalTrainLoss(), 0.0);
+    }
+
+    @Test
+    void nonFiniteLossEndsTheRunAsDivergedWithoutThrowing() {
+        LabeledData train = mnist().train();
+        float[] x = Arrays.copyOf(train.x(), train.x().length);
+        Arrays.fill(x, 0, x.length, Float.NaN);
+        TrainTestData poisoned = new TrainTestData(
+                new LabeledData(x, train.y(), train.n(), train.dim(), train.numClasses()), mnist().test());
+        TrainResult r = new Trainer(small(Methods.BP, 1, Map.of()), poisoned).train(EpochListener.NONE);
+        assertEquals(RunStatus.DIVERGED, r.status());
+        assertTrue(r.message().contains("epoch 1"), r.message());
+        assertEquals(0, r.epochsCompleted());
+    }
+}
