@@ -1,0 +1,133 @@
+package org.tpsweep.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tpsweep.config.ConfigException;
+import org.tpsweep.config.Methods;
+import org.tpsweep.config.RunConfig;
+import org.tpsweep.data.DataDirectory;
+import org.tpsweep.data.DatasetCache;
+import org.tpsweep.data.TrainTestData;
+import org.tpsweep.nn.FastTanh;
+import org.tpsweep.train.EpochListener;
+import org.tpsweep.train.EpochMetrics;
+import org.tpsweep.train.TrainResult;
+import org.tpsweep.train.Trainer;
+
+/**
+ * Prints seconds per training epoch (and per feedback-only epoch) of each method on the full 55 000-sample
+ * MNIST training split with the published 784-256×5-10 network, per precision, with the thread settings
+ * used. Each measurement is one epoch of a fresh run after a warm-up; min and median over the repeats.
+ * <pre>
+ *   bench [--methods bp,ddtp-linear] [--precisions float64,float32] [--repeats 3] [--threads 1]
+ * </pre>
+ */
+public final class EpochBenchmark {
+    private EpochBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        Options o = Options.parse(args);
+        Nd4j.getEnvironment().setMaxThreads(o.threads);
+        Nd4j.factory().blas().setMaxThreads(o.threads);
+        System.out.printf("threads: nd4j=%d blas=%d OMP_NUM_THREADS=%s cores=%d tanh=%s backend=%s%n",
+                Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads(),
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().availableProcessors(),
+                FastTanh.vectorised() ? "vector-api" : "nd4j", Nd4j.getBackend().getClass().getSimpleName());
+        TrainTestData mnist = DatasetCache.get("mnist", DataDirectory.resolve());
+        run(mnist, Methods.BP, "float32", 1, 2000);   // warm-up: native load, JIT
+        System.out.printf("%-12s %-8s %8s %8s %8s %8s%n", "method", "dtype", "train_min", "train_med",
+                "fb_min", "fb_med");
+        for (String precision : o.precisions) {
+            for (String method : o.methods) {
+                List<Double> trainSec = new ArrayList<>();
+                List<Double> fbSec = new ArrayList<>();
+                for (int r = 0; r < o.repeats; r++) {
+                    EpochMetrics m = run(mnist, method, precision, r + 1, 0);
+                    trainSec.add(m.seconds());
+                    fbSec.add(m.feedbackSeconds());
+                }
+                boolean hasFb = Methods.get(method).byKey().containsKey(Methods.EXTRA_FB_EPOCHS);
+                System.out.printf("%-12s %-8s %8.2f %8.2f %8s %8s%n", method, precision, min(trainSec),
+                        median(trainSec), hasFb ? String.format("%.2f", min(fbSec)) : "-",
+                        hasFb ? String.format("%.2f", median(fbSec)) : "-");
+            }
+        }
+    }
+
+    private static EpochMetrics run(TrainTestData data, String method, String precision, long seed, int subset) {
+        Map<String, Object> p = new java.util.HashMap<>(Map.of(Methods.EPOCHS, 1, Methods.PRECISION, precision,
+                Methods.TRAIN_SUBSET, subset));
+        if (Methods.get(method).byKey().containsKey(Methods.EPOCHS_FB)) {
+            p.put(Methods.EPOCHS_FB, 0);
+            p.put(Methods.EXTRA_FB_EPOCHS, 1);
+        }
+        TrainResult r = new Trainer(RunConfig.of(method, "mnist", seed, p), data).train(EpochListener.NONE);
+        if (r.epochs().isEmpty()) {
+            throw new IllegalStateException(method + " " + precision + " ended " + r.status().label() + ": "
+                    + r.message());
+        }
+        return r.epochs().get(0);
+    }
+
+    private static double min(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    private static double median(List<Double> xs) {
+        double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Parsed command-line options. */
+    private record Options(List<String> methods, List<String> precisions, int repeats, int threads) {
+        static Options parse(String[] args) {
+            List<String> methods = List.of(Methods.BP, Methods.DDTP_LINEAR);
+            List<String> precisions = List.of("float64", "float32");
+            int repeats = 3;
+            int threads = 1;
+            for (int k = 0; k < args.length; k++) {
+                String key = args[k];
+                if (k + 1 >= args.length) {
+                    throw new ConfigException("bench: option " + key + " needs a value");
+                }
+                String value = args[++k];
+                switch (key) {
+                    case "--methods" -> {
+                        methods = Arrays.asList(value.split(","));
+                        methods.forEach(Methods::get);
+                    }
+                    case "--precisions" -> {
+                        precisions = Arrays.asList(value.split(","));
+                        for (String p : precisions) {
+                            if (!p.equals("float64") && !p.equals("float32")) {
+                                throw new ConfigException("bench: unknown precision '" + p
+                                        + "'; allowed: float64, float32");
+                            }
+                        }
+                    }
+                    case "--repeats" -> repeats = positive(key, value);
+                    case "--threads" -> threads = positive(key, value);
+                    default -> throw new ConfigException("bench: unknown option '" + key
+                            + "'; allowed: --methods, --precisions, --repeats, --threads");
+                }
+            }
+            return new Options(methods, precisions, repeats, threads);
+        }
+
+        private static int positive(String key, String value) {
+            try {
+                int v = Integer.parseInt(value);
+                if (v >= 1) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ConfigException("bench: " + key + " must be a positive integer, got '" + value + "'");
+        }
+    }
+}
