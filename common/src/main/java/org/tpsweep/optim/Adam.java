@@ -1,10 +1,15 @@
 package org.tpsweep.optim;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.tpsweep.nn.FastTanh;
+import org.tpsweep.nn.VectorKernels;
 
 /**
  * Adam exactly as PyTorch 1.5 writes it, the form of [M]'s published runs (ALGORITHMS.md §1), per parameter θ:
@@ -15,7 +20,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  * ND4J's AdamUpdater adds ε before the bias correction (ε/√(1 − β2^t) here), which matters for [M]'s large
  * tuned ε, hence this class. The step counter t starts at 1 and is never reset: one instance lives for the
- * whole run (pre-training, main loop and interleaved feedback epochs alike).
+ * whole run (pre-training, main loop and interleaved feedback epochs alike). With the Vector API present
+ * the step is one fused pass over each parameter; otherwise it is written with ND4J array ops.
  */
 public final class Adam {
     private final AdamSettings settings;
@@ -57,6 +63,17 @@ public final class Adam {
             INDArray g = p.gradient();
             INDArray mk = m.get(k);
             INDArray vk = v.get(k);
+            if (fused(theta, g, mk, vk)) {
+                ByteBuffer[] nio = {nio(theta), nio(g), nio(mk), nio(vk)};
+                if (theta.dataType() == DataType.DOUBLE) {
+                    VectorKernels.adamDouble(nio[0], nio[1], nio[2], nio[3], (int) theta.length(), b1, b2,
+                            settings.weightDecay(), stepSize, sqrtBias2, settings.epsilon());
+                } else {
+                    VectorKernels.adamFloat(nio[0], nio[1], nio[2], nio[3], (int) theta.length(), b1, b2,
+                            settings.weightDecay(), stepSize, sqrtBias2, settings.epsilon());
+                }
+                continue;
+            }
             INDArray s = scratch.get(k);
             if (settings.weightDecay() != 0) {
                 axpy(settings.weightDecay(), theta, g);             // g = ∇ + wd·θ
@@ -71,6 +88,25 @@ public final class Adam {
             s.rdivi(mk);                                             // m / (…)
             axpy(-stepSize, s, theta);                               // θ −= lr/(1−β1^t) · m/(…)
         }
+    }
+
+    /** True when one fused Vector API pass can update the parameter (contiguous float/double buffers). */
+    private static boolean fused(INDArray... arrays) {
+        if (!FastTanh.vectorised()) {
+            return false;
+        }
+        DataType type = arrays[0].dataType();
+        for (INDArray a : arrays) {
+            if (a.isView() || a.ordering() != 'c' || a.offset() != 0 || a.dataType() != type
+                    || (type != DataType.DOUBLE && type != DataType.FLOAT)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ByteBuffer nio(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
     }
 
     private static void axpy(double alpha, INDArray x, INDArray y) {

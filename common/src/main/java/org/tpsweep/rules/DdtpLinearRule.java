@@ -2,7 +2,7 @@ package org.tpsweep.rules;
 
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
+import org.tpsweep.nn.GaussianNoise;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.optim.Parameter;
@@ -18,7 +18,7 @@ public final class DdtpLinearRule implements LearningRule {
     private final DirectLinearFeedback feedback;
     private final double beta;
     private final double sigma;
-    private final Random noise;
+    private final GaussianNoise noise;
 
     /**
      * @param net   forward network without b_{L-1}
@@ -26,7 +26,8 @@ public final class DdtpLinearRule implements LearningRule {
      * @param sigma feedback noise std σ &gt; 0
      * @param noise the run's noise stream
      */
-    public DdtpLinearRule(DenseNetwork net, DirectLinearFeedback feedback, double beta, double sigma, Random noise) {
+    public DdtpLinearRule(DenseNetwork net, DirectLinearFeedback feedback, double beta, double sigma,
+                          GaussianNoise noise) {
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("ddtp-linear needs sigma > 0, got " + sigma);
         }

@@ -1,10 +1,10 @@
 package org.tpsweep.rules;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.nn.GaussianNoise;
 
 /**
  * The difference reconstruction loss (DRL) of [M] for direct linear feedback (ALGORITHMS.md §3a, ddtp-linear):
@@ -18,10 +18,8 @@ public final class DifferenceReconstruction {
     }
 
     /** A fresh draw ε ~ N(0, I) shaped like {@code like}. */
-    public static INDArray drawNoise(INDArray like, Random rng) {
-        INDArray eps = like.ulike();
-        Nd4j.randn(0.0, 1.0, eps, rng);
-        return eps;
+    public static INDArray drawNoise(INDArray like, GaussianNoise noise) {
+        return noise.fill(like.ulike());
     }
 
     /**

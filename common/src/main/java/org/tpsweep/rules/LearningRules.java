@@ -7,6 +7,7 @@ import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
+import org.tpsweep.nn.GaussianNoise;
 
 /**
  * Builds the network and the learning rule a run configuration names: the architecture (n_0, n_hidden × L−1,
@@ -35,7 +36,8 @@ public final class LearningRules {
      * Creates the rule for {@code config}: forward weights, then feedback weights, drawn from {@code init};
      * feedback noise from {@code noise}.
      */
-    public static LearningRule create(RunConfig config, int inputDim, int outputDim, Random init, Random noise) {
+    public static LearningRule create(RunConfig config, int inputDim, int outputDim, Random init,
+                                      GaussianNoise noise) {
         int[] widths = widths(config, inputDim, outputDim);
         DataType dtype = dataType(config);
         switch (config.method()) {

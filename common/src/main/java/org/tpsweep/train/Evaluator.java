@@ -1,10 +1,12 @@
 package org.tpsweep.train;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.tpsweep.data.Batch;
 import org.tpsweep.data.LabeledData;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.SoftmaxCrossEntropy;
+import org.tpsweep.nn.StepWorkspace;
 
 /** Pooled evaluation of a network on a whole set (ALGORITHMS.md §4): error = misclassified / all, loss = mean per-sample loss. */
 public final class Evaluator {
@@ -26,11 +28,13 @@ public final class Evaluator {
         long wrong = 0;
         for (int from = 0; from < data.n(); from += CHUNK) {
             int to = Math.min(data.n(), from + CHUNK);
-            Batch batch = data.batch(order, from, to, dtype);
-            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(
-                    net.forward(batch.x()).logits(), batch.onehot(), false);
-            lossSum += r.sumLoss();
-            wrong += r.batchSize() - r.correct();
+            try (MemoryWorkspace ws = StepWorkspace.open("tp-evaluate")) {
+                Batch batch = data.batch(order, from, to, dtype);
+                SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(
+                        net.forward(batch.x()).logits(), batch.onehot(), false);
+                lossSum += r.sumLoss();
+                wrong += r.batchSize() - r.correct();
+            }
         }
         return new Score(lossSum / data.n(), (double) wrong / data.n());
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.config.Methods;
@@ -16,7 +17,9 @@ import org.tpsweep.data.MinibatchOrder;
 import org.tpsweep.data.Split;
 import org.tpsweep.data.TrainTestData;
 import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.nn.GaussianNoise;
 import org.tpsweep.nn.SoftmaxCrossEntropy;
+import org.tpsweep.nn.StepWorkspace;
 import org.tpsweep.optim.Adam;
 import org.tpsweep.optim.AdamSettings;
 import org.tpsweep.rules.LearningRule;
@@ -32,6 +35,7 @@ import org.tpsweep.rules.LearningRules;
 public final class Trainer {
     /** Validation samples held out of the training set ([M]: 55000/5000). */
     public static final int VALIDATION_SIZE = 5000;
+    private static final String WORKSPACE = "tp-train-step";
 
     private final RunConfig config;
     private final LabeledData train;
@@ -55,7 +59,7 @@ public final class Trainer {
         this.dtype = LearningRules.dataType(config);
         this.batchSize = config.getInt(Methods.BATCH_SIZE);
         Random init = Nd4j.getRandomFactory().getNewRandomInstance(rng.initSeed());
-        Random noise = Nd4j.getRandomFactory().getNewRandomInstance(rng.noiseSeed());
+        GaussianNoise noise = new GaussianNoise(rng.noiseSeed());
         this.rule = LearningRules.create(config, train.dim(), train.numClasses(), init, noise);
         this.shuffle = new SplittableRandom(rng.shuffleSeed());
         this.forwardOptimizer = new Adam(forwardSettings(config), rule.forwardParameters());
@@ -139,19 +143,21 @@ public final class Trainer {
         double lossSum = 0;
         double errorSum = 0;
         for (int j = 0; j < batches; j++) {
-            Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
-            ForwardPass pass = rule.network().forward(batch.x());
-            SoftmaxCrossEntropy.Result loss = SoftmaxCrossEntropy.evaluate(pass.logits(), batch.onehot(), true);
-            if (!Double.isFinite(loss.meanLoss())) {
-                throw new Divergence("non-finite training loss in epoch " + epoch + ", minibatch " + j);
+            try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
+                Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
+                ForwardPass pass = rule.network().forward(batch.x());
+                SoftmaxCrossEntropy.Result loss = SoftmaxCrossEntropy.evaluate(pass.logits(), batch.onehot(), true);
+                if (!Double.isFinite(loss.meanLoss())) {
+                    throw new Divergence("non-finite training loss in epoch " + epoch + ", minibatch " + j);
+                }
+                lossSum += loss.meanLoss();
+                errorSum += 1.0 - loss.accuracy();
+                rule.computeForwardGradients(pass, loss.gradient());
+                if (feedbackOptimizer != null) {
+                    feedbackStep(pass, epoch);
+                }
+                forwardOptimizer.step();
             }
-            lossSum += loss.meanLoss();
-            errorSum += 1.0 - loss.accuracy();
-            rule.computeForwardGradients(pass, loss.gradient());
-            if (feedbackOptimizer != null) {
-                feedbackStep(pass, epoch);
-            }
-            forwardOptimizer.step();
         }
         return new double[] {lossSum / batches, errorSum / batches};
     }
@@ -161,8 +167,10 @@ public final class Trainer {
         int[] order = MinibatchOrder.shuffled(train.n(), shuffle);
         int batches = MinibatchOrder.numBatches(train.n(), batchSize);
         for (int j = 0; j < batches; j++) {
-            Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
-            feedbackStep(rule.network().forward(batch.x()), epoch);
+            try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
+                Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
+                feedbackStep(rule.network().forward(batch.x()), epoch);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.nn.GaussianNoise;
 import org.tpsweep.nn.SoftmaxCrossEntropy;
 
 /**
@@ -28,7 +29,7 @@ class DdtpLinearRuleTest {
         INDArray y = SmallNetworks.onehot(9, 4, 23);
         double beta = 0.37;
         DdtpLinearRule ddtp = new DdtpLinearRule(net, new DirectLinearFeedback(widths, DataType.DOUBLE,
-                SmallNetworks.rng(24)), beta, 0.1, SmallNetworks.rng(25));
+                SmallNetworks.rng(24)), beta, 0.1, new GaussianNoise(25));
         BackpropRule bp = new BackpropRule(net);
         ForwardPass pass = net.forward(x);
         INDArray g = SoftmaxCrossEntropy.evaluate(pass.logits(), y, true).gradient();
@@ -60,7 +61,7 @@ class DdtpLinearRuleTest {
         INDArray x = SmallNetworks.inputs(b, 3, 33);
         INDArray y = SmallNetworks.onehot(b, 2, 34);
         double beta = 0.2;
-        DdtpLinearRule rule = new DdtpLinearRule(net, fb, beta, 0.1, SmallNetworks.rng(35));
+        DdtpLinearRule rule = new DdtpLinearRule(net, fb, beta, 0.1, new GaussianNoise(35));
         ForwardPass pass = net.forward(x);
         INDArray grad = SoftmaxCrossEntropy.evaluate(pass.logits(), y, true).gradient();
         rule.computeForwardGradients(pass, grad);
@@ -198,7 +199,7 @@ class DdtpLinearRuleTest {
     void feedbackStepDrawsFreshNoiseAndZeroesBiasGradients() {
         DenseNetwork net = SmallNetworks.network(WIDTHS, BIASES, 51);
         DirectLinearFeedback fb = new DirectLinearFeedback(WIDTHS, DataType.DOUBLE, SmallNetworks.rng(52));
-        DdtpLinearRule rule = new DdtpLinearRule(net, fb, 0.1, 0.1, SmallNetworks.rng(53));
+        DdtpLinearRule rule = new DdtpLinearRule(net, fb, 0.1, 0.1, new GaussianNoise(53));
         ForwardPass pass = net.forward(SmallNetworks.inputs(5, 3, 54));
         double first = rule.computeFeedbackGradients(pass);
         INDArray g1 = fb.qGradient(1).dup();
