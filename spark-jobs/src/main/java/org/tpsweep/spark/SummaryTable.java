@@ -1,0 +1,74 @@
+package org.tpsweep.spark;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.stddev;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.tpsweep.sweep.SweepPlan;
+
+/**
+ * Mean ± standard deviation of the test error per method and dataset over the seeds, computed with Spark
+ * SQL from the trials table. Trials without a test error (failed) are counted but not averaged; the
+ * standard deviation is the sample one (n − 1) and absent for a single value.
+ */
+public final class SummaryTable {
+
+    /** One line of the table; errors are fractions, {@code std} is null when {@code n < 2}. */
+    public record Line(String method, String dataset, long trials, long ok, long n, Double mean, Double std) {
+    }
+
+    private SummaryTable() {
+    }
+
+    /** Aggregates {@code trials} (the trials table) per method and dataset, in the plan's order. */
+    public static List<Line> compute(Dataset<Row> trials, SweepPlan plan) {
+        List<Row> rows = trials.groupBy("method", "dataset")
+                .agg(count(lit(1)).as("trials"),
+                        sum(when(col("status").equalTo("ok"), 1).otherwise(0)).as("ok"),
+                        count(col("test_error")).as("n"),
+                        avg("test_error").as("mean_test_error"),
+                        stddev("test_error").as("std_test_error"))
+                .collectAsList();
+        List<Line> lines = new ArrayList<>();
+        for (Row r : rows) {
+            lines.add(new Line(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
+                    r.isNullAt(5) ? null : r.getDouble(5), r.isNullAt(6) ? null : r.getDouble(6)));
+        }
+        lines.sort(Comparator.<Line>comparingInt(l -> plan.datasets().indexOf(l.dataset()))
+                .thenComparingInt(l -> plan.methods().indexOf(l.method())));
+        return lines;
+    }
+
+    /** Prints the table with errors in percent. */
+    public static void print(List<Line> lines, PrintWriter out) {
+        int mw = Math.max("method".length(), lines.stream().mapToInt(l -> l.method().length()).max().orElse(0));
+        int dw = Math.max("dataset".length(), lines.stream().mapToInt(l -> l.dataset().length()).max().orElse(0));
+        String fmt = "%-" + mw + "s  %-" + dw + "s  %6s  %4s  %s%n";
+        out.printf(Locale.ROOT, fmt, "method", "dataset", "trials", "ok", "test error % (mean ± std over seeds)");
+        for (Line l : lines) {
+            out.printf(Locale.ROOT, fmt, l.method(), l.dataset(), l.trials(), l.ok(), cell(l));
+        }
+        out.flush();
+    }
+
+    private static String cell(Line l) {
+        if (l.mean() == null) {
+            return "n/a (no trial finished)";
+        }
+        String mean = String.format(Locale.ROOT, "%.2f", 100 * l.mean());
+        String std = l.std() == null || l.std().isNaN() ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * l.std());
+        String over = l.n() < l.trials() ? "  (over " + l.n() + " of " + l.trials() + " trials)" : "";
+        return mean + " ± " + std + over;
+    }
+}

@@ -1,0 +1,157 @@
+package org.tpsweep.spark;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.tpsweep.config.ParamDef;
+import org.tpsweep.train.EpochMetrics;
+import org.tpsweep.train.TrainResult;
+
+/**
+ * Schemas of the {@code trials} and {@code epochs} tables and the conversion of a {@link TrialOutcome} into
+ * their rows.
+ *
+ * <p>{@code trials}: {@code trial_id, method, dataset, seed}, one column per hyperparameter of the sweep's
+ * methods (null where a method lacks it), then {@code status, message, test_error, best_val_error,
+ * best_epoch, final_train_loss, epochs_completed, seconds_per_epoch, started_at, finished_at}. A result
+ * that does not exist (a failed trial's errors, NaN in the trainer's result) is null there.
+ *
+ * <p>{@code epochs}: {@code trial_id, method, dataset, seed, epoch, train_loss, train_error, val_loss,
+ * val_error, test_loss, test_error, seconds, feedback_seconds}, values exactly as the trainer measured
+ * them (NaN marks a diverged loss). Errors are fractions in [0, 1]; times are seconds.
+ */
+public final class TrialRows {
+    /** Columns that identify a trial, first in both tables. */
+    public static final List<String> KEY_COLUMNS = List.of("trial_id", "method", "dataset", "seed");
+    /** Result columns of the trials table, after the hyperparameter columns. */
+    public static final List<String> TRIAL_RESULT_COLUMNS = List.of("status", "message", "test_error",
+            "best_val_error", "best_epoch", "final_train_loss", "epochs_completed", "seconds_per_epoch",
+            "started_at", "finished_at");
+    /** Per-epoch columns of the epochs table, after the key columns. */
+    public static final List<String> EPOCH_COLUMNS = List.of("epoch", "train_loss", "train_error", "val_loss",
+            "val_error", "test_loss", "test_error", "seconds", "feedback_seconds");
+
+    private TrialRows() {
+    }
+
+    /** Schema of the trials table for a sweep whose hyperparameter columns are {@code params}. */
+    public static StructType trialsSchema(Map<String, ParamDef> params) {
+        List<StructField> f = new ArrayList<>(keyFields());
+        for (ParamDef p : params.values()) {
+            if (KEY_COLUMNS.contains(p.key()) || TRIAL_RESULT_COLUMNS.contains(p.key())) {
+                throw new IllegalStateException("hyperparameter '" + p.key() + "' clashes with a trials column");
+            }
+            f.add(DataTypes.createStructField(p.key(), typeOf(p), true));
+        }
+        f.add(DataTypes.createStructField("status", DataTypes.StringType, false));
+        f.add(DataTypes.createStructField("message", DataTypes.StringType, true));
+        f.add(DataTypes.createStructField("test_error", DataTypes.DoubleType, true));
+        f.add(DataTypes.createStructField("best_val_error", DataTypes.DoubleType, true));
+        f.add(DataTypes.createStructField("best_epoch", DataTypes.IntegerType, true));
+        f.add(DataTypes.createStructField("final_train_loss", DataTypes.DoubleType, true));
+        f.add(DataTypes.createStructField("epochs_completed", DataTypes.IntegerType, false));
+        f.add(DataTypes.createStructField("seconds_per_epoch", DataTypes.DoubleType, true));
+        f.add(DataTypes.createStructField("started_at", DataTypes.TimestampType, true));
+        f.add(DataTypes.createStructField("finished_at", DataTypes.TimestampType, true));
+        return DataTypes.createStructType(f);
+    }
+
+    /** Schema of the epochs table. */
+    public static StructType epochsSchema() {
+        List<StructField> f = new ArrayList<>(keyFields());
+        f.add(DataTypes.createStructField("epoch", DataTypes.IntegerType, false));
+        for (String c : EPOCH_COLUMNS.subList(1, EPOCH_COLUMNS.size())) {
+            f.add(DataTypes.createStructField(c, DataTypes.DoubleType, false));
+        }
+        return DataTypes.createStructType(f);
+    }
+
+    /** The trials-table row of {@code o}; {@code params} must be the map the schema was made from. */
+    public static Row trialRow(TrialOutcome o, Map<String, ParamDef> params) {
+        TrainResult r = o.result();
+        List<Object> v = new ArrayList<>(keyValues(o));
+        for (ParamDef p : params.values()) {
+            v.add(o.config().has(p.key()) ? valueOf(p, o.config().params().get(p.key())) : null);
+        }
+        v.add(r.status().label());
+        v.add(r.message() == null || r.message().isEmpty() ? null : r.message());
+        v.add(orNull(r.testError()));
+        v.add(orNull(r.bestValError()));
+        v.add(r.bestEpoch() > 0 ? r.bestEpoch() : null);
+        v.add(orNull(r.finalTrainLoss()));
+        v.add(r.epochsCompleted());
+        v.add(orNull(r.secondsPerEpoch()));
+        v.add(timestamp(r.startedAt()));
+        v.add(timestamp(r.finishedAt()));
+        return RowFactory.create(v.toArray());
+    }
+
+    /** The epochs-table rows of {@code o}, one per finished epoch. */
+    public static List<Row> epochRows(TrialOutcome o) {
+        List<Object> key = keyValues(o);
+        List<Row> rows = new ArrayList<>();
+        for (EpochMetrics m : o.result().epochs()) {
+            List<Object> v = new ArrayList<>(key);
+            v.add(m.epoch());
+            v.add(m.trainLoss());
+            v.add(m.trainError());
+            v.add(m.valLoss());
+            v.add(m.valError());
+            v.add(m.testLoss());
+            v.add(m.testError());
+            v.add(m.seconds());
+            v.add(m.feedbackSeconds());
+            rows.add(RowFactory.create(v.toArray()));
+        }
+        return rows;
+    }
+
+    private static List<StructField> keyFields() {
+        return List.of(
+                DataTypes.createStructField("trial_id", DataTypes.StringType, false),
+                DataTypes.createStructField("method", DataTypes.StringType, false),
+                DataTypes.createStructField("dataset", DataTypes.StringType, false),
+                DataTypes.createStructField("seed", DataTypes.LongType, false));
+    }
+
+    private static List<Object> keyValues(TrialOutcome o) {
+        return List.of(o.config().trialId(), o.config().method(), o.config().dataset(), o.config().seed());
+    }
+
+    private static DataType typeOf(ParamDef p) {
+        return switch (p.type()) {
+            case DOUBLE -> DataTypes.DoubleType;
+            case INT -> DataTypes.IntegerType;
+            case BOOLEAN -> DataTypes.BooleanType;
+            case CHOICE -> DataTypes.StringType;
+        };
+    }
+
+    private static Object valueOf(ParamDef p, Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        return switch (p.type()) {
+            case DOUBLE -> ((Number) raw).doubleValue();
+            case INT -> ((Number) raw).intValue();
+            case BOOLEAN -> (Boolean) raw;
+            case CHOICE -> raw.toString();
+        };
+    }
+
+    private static Double orNull(double d) {
+        return Double.isNaN(d) ? null : d;
+    }
+
+    private static Timestamp timestamp(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+}

@@ -1,0 +1,156 @@
+package org.tpsweep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.tpsweep.config.Methods;
+
+/** Bad input ends with exit status 2, one {@code error: …} message and no output folder; Spark never starts. */
+class CliBadInputTest {
+
+    @TempDir
+    Path tmp;
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome tpSweep(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = TpSweep.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    Path spec(String body) throws Exception {
+        Path f = tmp.resolve("spec.yaml");
+        Files.writeString(f, body);
+        return f;
+    }
+
+    static void assertOneError(Outcome o, String needle) {
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().startsWith("error: "), o.err());
+        assertTrue(o.err().contains(needle), o.err());
+        assertEquals(1, o.err().lines().filter(l -> l.startsWith("error:")).count(), o.err());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            unknown method    | methods: {nope: {}}               | 'nope'
+            unknown key       | methods: {bp: {sigma: 0.1}}       | 'sigma'
+            negative lr       | methods: {bp: {lr: -1}}           | lr = -1
+            epochs zero       | methods: {bp: {epochs: 0}}        | epochs = 0
+            malformed         | methods: {bp: {lr: 0.1}           | not valid YAML
+            """)
+    void badSpecExitsWithTwoAndCreatesNoOutputFolder(String label, String methods, String needle) throws Exception {
+        Path out = tmp.resolve("out");
+        Outcome o = tpSweep("run", spec("dataset: mnist\nseeds: [1]\n" + methods + "\n").toString(),
+                "--out", out.toString());
+        assertOneError(o, needle);
+        assertFalse(Files.exists(out), label + ": output folder was created");
+    }
+
+    @Test
+    void missingSpecFile() {
+        Path out = tmp.resolve("out");
+        assertOneError(tpSweep("run", tmp.resolve("absent.yaml").toString(), "--out", out.toString()), "absent.yaml");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void unknownTopLevelKey() throws Exception {
+        Path out = tmp.resolve("out");
+        assertOneError(tpSweep("run", spec("dataset: mnist\nseeds: [1]\nepochs: 3\nmethods: {bp: {}}\n").toString(),
+                "--out", out.toString()), "'epochs'");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void badCommandLineOverride() throws Exception {
+        Path out = tmp.resolve("out");
+        assertOneError(tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                "--out", out.toString(), "--epochs", "0"), "epochs = 0");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void badMasterUrl() throws Exception {
+        Path out = tmp.resolve("out");
+        assertOneError(tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                "--out", out.toString(), "--master", "localhost"), "--master localhost");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void missingDatasetFilesAreNamed() throws Exception {
+        Path out = tmp.resolve("out");
+        Path emptyData = Files.createDirectories(tmp.resolve("no-data"));
+        String before = System.getProperty("tp.data.dir");
+        System.setProperty("tp.data.dir", emptyData.toString());
+        try {
+            Outcome o = tpSweep("run", spec("dataset: fashion-mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                    "--out", out.toString());
+            assertOneError(o, "fashion-mnist");
+            assertFalse(Files.exists(out));
+            assertOneError(tpSweep("train", "--method", "bp", "--dataset", "mnist"), "mnist");
+        } finally {
+            if (before == null) {
+                System.clearProperty("tp.data.dir");
+            } else {
+                System.setProperty("tp.data.dir", before);
+            }
+        }
+    }
+
+    @Test
+    void existingResultsAreNotOverwritten() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path marker = Files.createDirectories(out.resolve("trials.parquet")).resolve("part-0.parquet");
+        Files.writeString(marker, "earlier sweep");
+        Outcome o = tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                "--out", out.toString());
+        assertOneError(o, "already holds trials.parquet");
+        assertEquals("earlier sweep", Files.readString(marker));
+    }
+
+    @Test
+    void trainRejectsBadValues() {
+        assertOneError(tpSweep("train", "--method", "bpp", "--dataset", "mnist"), "'bpp'");
+        assertOneError(tpSweep("train", "--method", "bp", "--dataset", "mnist", "--set", "lr=-0.5"), "lr = -0.5");
+        assertOneError(tpSweep("train", "--method", "bp", "--dataset", "mnist", "--set", "sigma=0.1"), "'sigma'");
+        assertOneError(tpSweep("train", "--method", "ddtp-linear", "--dataset", "mnist", "--set", "sigma=-0.1"),
+                "sigma = -0.1");
+        assertOneError(tpSweep("train", "--method", "bp", "--dataset", "mnist", "--epochs", "0"), "epochs = 0");
+        assertOneError(tpSweep("train", "--method", "bp", "--dataset", "cifar"), "'cifar'");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertOneError(tpSweep("run"), "SPEC.yaml");
+        assertOneError(tpSweep("train", "--dataset", "mnist"), "--method");
+        assertOneError(tpSweep("run", "x.yaml", "--bogus"), "--bogus");
+        assertOneError(tpSweep("train", "--method", "bp", "--dataset", "mnist", "--set", "lr"), "KEY=VALUE");
+        assertEquals(2, tpSweep().code());
+    }
+
+    @Test
+    void methodsListsEveryMethodAndHyperparameter() {
+        Outcome o = tpSweep("methods");
+        assertEquals(0, o.code(), o.err());
+        Methods.all().forEach(m -> {
+            assertTrue(o.out().contains(m.name() + " — "), m.name());
+            m.params().forEach(p -> assertTrue(o.out().contains(p.allowed()) && o.out().contains(p.description()),
+                    p.key()));
+        });
+        assertTrue(o.out().contains("target_stepsize"));
+    }
+}

@@ -1,0 +1,65 @@
+package org.tpsweep.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.tpsweep.config.ParamDef;
+import org.tpsweep.config.RunConfig;
+import org.tpsweep.sweep.SweepPlan;
+import org.tpsweep.sweep.SweepSpec;
+import org.tpsweep.train.EpochMetrics;
+import org.tpsweep.train.RunStatus;
+import org.tpsweep.train.TrainResult;
+
+class TrialRowsTest {
+
+    static final SweepPlan PLAN = SweepPlan.expand(SweepSpec.parse(
+            "dataset: mnist\nseeds: [7]\nmethods: {bp: {}, ddtp-linear: {}}\n", "s.yaml", "s"));
+
+    @Test
+    void hyperparameterColumnsAreTheUnionOfTheMethodsAndMissingOnesAreNull() {
+        Map<String, ParamDef> cols = PLAN.parameterColumns();
+        List<String> names = List.of(TrialRows.trialsSchema(cols).fieldNames());
+        assertEquals(List.of("trial_id", "method", "dataset", "seed"), names.subList(0, 4));
+        assertEquals(TrialRows.TRIAL_RESULT_COLUMNS, names.subList(names.size() - 10, names.size()));
+        assertEquals(4 + cols.size() + 10, names.size());
+
+        RunConfig bp = PLAN.trials().get(0);
+        Row row = TrialRows.trialRow(new TrialOutcome(bp, result(RunStatus.OK, 0.25)), cols);
+        assertNull(row.get(names.indexOf("sigma")));
+        assertEquals(bp.getDouble("lr"), row.getDouble(names.indexOf("lr")));
+        assertEquals(7L, row.getLong(names.indexOf("seed")));
+        assertEquals(0.25, row.getDouble(names.indexOf("test_error")));
+        assertEquals("ok", row.getString(names.indexOf("status")));
+
+        RunConfig ddtp = PLAN.trials().get(1);
+        Row failed = TrialRows.trialRow(new TrialOutcome(ddtp, result(RunStatus.FAILED, Double.NaN)), cols);
+        assertEquals(ddtp.getDouble("sigma"), failed.getDouble(names.indexOf("sigma")));
+        assertNull(failed.get(names.indexOf("test_error")));
+        assertEquals("failed", failed.getString(names.indexOf("status")));
+    }
+
+    @Test
+    void oneEpochRowPerEpoch() {
+        RunConfig bp = PLAN.trials().get(0);
+        List<Row> rows = TrialRows.epochRows(new TrialOutcome(bp, result(RunStatus.OK, 0.25)));
+        assertEquals(2, rows.size());
+        assertEquals(List.of(TrialRows.epochsSchema().fieldNames()).size(), rows.get(0).size());
+        assertEquals(bp.trialId(), rows.get(1).getString(0));
+        assertEquals(2, rows.get(1).getInt(4));
+        assertEquals(0.3, rows.get(1).getDouble(10));
+    }
+
+    static TrainResult result(RunStatus status, double testError) {
+        List<EpochMetrics> epochs = status == RunStatus.FAILED ? List.of() : List.of(
+                new EpochMetrics(1, 1.0, 0.5, 1.1, 0.4, 1.2, 0.45, 2.0, 0.0),
+                new EpochMetrics(2, 0.5, 0.2, 0.6, 0.2, 0.7, 0.3, 2.0, 0.0));
+        return new TrainResult(status, status == RunStatus.FAILED ? "X: boom" : "", epochs, 2, testError, 0.2, 0.5,
+                2.0, Instant.EPOCH, Instant.EPOCH);
+    }
+}
