@@ -8,23 +8,10 @@ import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.optim.Parameter;
 
 /** bp: exact backpropagation of the batch-mean loss through the whole network (ALGORITHMS.md §3a). */
-public final class BackpropRule implements LearningRule {
-    private final DenseNetwork net;
-    private final ForwardGradients grads;
+public final class BackpropRule extends ForwardRule {
 
     public BackpropRule(DenseNetwork net) {
-        this.net = net;
-        this.grads = new ForwardGradients(net);
-    }
-
-    @Override
-    public DenseNetwork network() {
-        return net;
-    }
-
-    @Override
-    public List<Parameter> forwardParameters() {
-        return grads.parameters();
+        super(net);
     }
 
     @Override

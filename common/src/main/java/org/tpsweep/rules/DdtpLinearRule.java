@@ -12,9 +12,7 @@ import org.tpsweep.optim.Parameter;
  * τ_i = h_i + Q_i(τ_L − a_L), local updates in every layer, feedback trained by the difference
  * reconstruction loss with fresh noise per layer and step.
  */
-public final class DdtpLinearRule implements LearningRule {
-    private final DenseNetwork net;
-    private final ForwardGradients grads;
+public final class DdtpLinearRule extends ForwardRule {
     private final DirectLinearFeedback feedback;
     private final double beta;
     private final double sigma;
@@ -28,25 +26,14 @@ public final class DdtpLinearRule implements LearningRule {
      */
     public DdtpLinearRule(DenseNetwork net, DirectLinearFeedback feedback, double beta, double sigma,
                           GaussianNoise noise) {
+        super(net);
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("ddtp-linear needs sigma > 0, got " + sigma);
         }
-        this.net = net;
-        this.grads = new ForwardGradients(net);
         this.feedback = feedback;
         this.beta = beta;
         this.sigma = sigma;
         this.noise = noise;
-    }
-
-    @Override
-    public DenseNetwork network() {
-        return net;
-    }
-
-    @Override
-    public List<Parameter> forwardParameters() {
-        return grads.parameters();
     }
 
     @Override
