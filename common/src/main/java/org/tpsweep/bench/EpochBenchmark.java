@@ -20,7 +20,8 @@ import org.tpsweep.train.Trainer;
 /**
  * Prints seconds per training epoch (and per feedback-only epoch) of each method on the full 55 000-sample
  * MNIST training split with the published 784-256×5-10 network, per precision, with the thread settings
- * used. Each measurement is one epoch of a fresh run after a warm-up; min and median over the repeats.
+ * used. Each measurement is one epoch of a fresh run, after a warm-up run of every method and precision on a
+ * 5000-sample subset; min and median over the repeats.
  * <pre>
  *   bench [--methods bp,ddtp-linear] [--precisions float64,float32] [--repeats 3] [--threads 1]
  * </pre>
@@ -38,7 +39,11 @@ public final class EpochBenchmark {
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().availableProcessors(),
                 FastTanh.vectorised() ? "vector-api" : "nd4j", Nd4j.getBackend().getClass().getSimpleName());
         TrainTestData mnist = DatasetCache.get("mnist", DataDirectory.resolve());
-        run(mnist, Methods.BP, "float32", 1, 2000);   // warm-up: native load, JIT
+        for (String precision : o.precisions) {          // warm-up: native load, JIT of every code path
+            for (String method : o.methods) {
+                run(mnist, method, precision, 0, 5000);
+            }
+        }
         System.out.printf("%-12s %-8s %8s %8s %8s %8s%n", "method", "dtype", "train_min", "train_med",
                 "fb_min", "fb_med");
         for (String precision : o.precisions) {

@@ -99,7 +99,7 @@ public final class DenseNetwork {
 
     /** h_i = φ(h_{i-1} W_i + b_i), φ = tanh for hidden layers and identity for the output; a new array. */
     public INDArray layer(int i, INDArray hPrev) {
-        INDArray a = hPrev.mmul(weights[i - 1]);
+        INDArray a = MatMul.times(hPrev, weights[i - 1]);
         if (biases[i - 1] != null) {
             a.addiRowVector(biases[i - 1]);
         }

@@ -20,28 +20,25 @@ public final class VectorKernels {
     }
 
     // tanh(x) = sign(x)·m/(m + 2), m = expm1(2|x|) (no cancellation near 0). expm1(y) for y = k·ln2 + r,
-    // |r| ≤ ln2/2: 2^k·p(r) + (2^k − 1) with p(r) = e^r − 1 as a Taylor polynomial. Only +, −, ×, ÷, fma and
-    // bit operations, all exactly rounded, so interpreted, C1 and C2 code give bit-identical results (the
-    // Vector API's own TANH calls a different library once compiled, which broke run-to-run determinism).
+    // |r| ≤ ln2/2: 2^k·p(r) + (2^k − 1) with p(r) = e^r − 1 as a Taylor polynomial (Horner, written out so
+    // that no vector is carried around a loop). k is rounded with the 1.5·2^52 trick, whose bits also give
+    // 2^k. Only +, −, ×, ÷, fma and integer bit operations, all exactly rounded: interpreted, C1 and C2 code
+    // give bit-identical results (the Vector API's own TANH calls another library once compiled, which broke
+    // run-to-run determinism).
     private static final double LN2_HI = 6.93147180369123816490e-01;
     private static final double LN2_LO = 1.90821492927058770002e-10;
     private static final double INV_LN2 = 1.44269504088896338700e+00;
+    private static final double ROUND = 0x1.8p52;
+    private static final long ROUND_BITS = Double.doubleToRawLongBits(ROUND);
     private static final double Y_MAX = 40.0;                    // tanh(20) rounds to 1 in double and float
-    private static final double[] EXPM1_D = new double[14];       // 1/1!, 1/2!, … 1/14!
-    private static final float[] EXPM1_F = new float[9];
+    private static final double C2 = 1.0 / 2, C3 = C2 / 3, C4 = C3 / 4, C5 = C4 / 5, C6 = C5 / 6, C7 = C6 / 7,
+            C8 = C7 / 8, C9 = C8 / 9, C10 = C9 / 10, C11 = C10 / 11, C12 = C11 / 12, C13 = C12 / 13;
     private static final float LN2_HI_F = 0.693145751953125f;
     private static final float LN2_LO_F = 1.428606765330187e-06f;
-
-    static {
-        double f = 1;
-        for (int k = 1; k <= EXPM1_D.length; k++) {
-            f *= k;
-            EXPM1_D[k - 1] = 1.0 / f;
-        }
-        for (int k = 0; k < EXPM1_F.length; k++) {
-            EXPM1_F[k] = (float) EXPM1_D[k];
-        }
-    }
+    private static final float ROUND_F = 0x1.8p23f;
+    private static final int ROUND_BITS_F = Float.floatToRawIntBits(ROUND_F);
+    private static final float F2 = (float) C2, F3 = (float) C3, F4 = (float) C4, F5 = (float) C5,
+            F6 = (float) C6, F7 = (float) C7, F8 = (float) C8;
 
     static void tanhDouble(ByteBuffer bb, int n) {
         int step = D.length();
@@ -50,19 +47,27 @@ public final class VectorKernels {
             int off = i * Double.BYTES;
             DoubleVector x = DoubleVector.fromByteBuffer(D, bb, off, ORDER);
             DoubleVector y = x.abs().mul(2.0).min(Y_MAX);
-            DoubleVector kd = y.mul(INV_LN2).add(0.5).convert(VectorOperators.D2L, 0)
-                    .convert(VectorOperators.L2D, 0).reinterpretAsDoubles();
+            DoubleVector t = y.mul(INV_LN2).add(ROUND);
+            DoubleVector kd = t.sub(ROUND);
             DoubleVector r = kd.mul(-LN2_HI).add(y).sub(kd.mul(LN2_LO));
-            DoubleVector p = DoubleVector.broadcast(D, EXPM1_D[EXPM1_D.length - 1]);
-            for (int c = EXPM1_D.length - 2; c >= 0; c--) {
-                p = p.fma(r, DoubleVector.broadcast(D, EXPM1_D[c]));
-            }
+            DoubleVector p = r.fma(C13, C12);
+            p = p.fma(r, DoubleVector.broadcast(D, C11));
+            p = p.fma(r, DoubleVector.broadcast(D, C10));
+            p = p.fma(r, DoubleVector.broadcast(D, C9));
+            p = p.fma(r, DoubleVector.broadcast(D, C8));
+            p = p.fma(r, DoubleVector.broadcast(D, C7));
+            p = p.fma(r, DoubleVector.broadcast(D, C6));
+            p = p.fma(r, DoubleVector.broadcast(D, C5));
+            p = p.fma(r, DoubleVector.broadcast(D, C4));
+            p = p.fma(r, DoubleVector.broadcast(D, C3));
+            p = p.fma(r, DoubleVector.broadcast(D, C2));
+            p = p.fma(r, DoubleVector.broadcast(D, 1.0));
             p = p.mul(r);                                                        // e^r − 1
-            DoubleVector twoK = kd.convert(VectorOperators.D2L, 0).reinterpretAsLongs().add(1023L)
+            DoubleVector twoK = t.reinterpretAsLongs().sub(ROUND_BITS - 1023L)
                     .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
             DoubleVector m = twoK.mul(p).add(twoK.sub(1.0));                    // expm1(y)
-            DoubleVector t = m.div(m.add(2.0));
-            t.blend(t.neg(), x.lt(0.0)).intoByteBuffer(bb, off, ORDER);
+            DoubleVector th = m.div(m.add(2.0));
+            th.blend(th.neg(), x.lt(0.0)).intoByteBuffer(bb, off, ORDER);
         }
         for (; i < n; i++) {
             int off = i * Double.BYTES;
@@ -73,17 +78,26 @@ public final class VectorKernels {
     /** The scalar twin of the vector loop, operation for operation. */
     static double tanhScalar(double x) {
         double y = Math.min(Math.abs(x) * 2.0, Y_MAX);
-        double kd = (double) (long) (y * INV_LN2 + 0.5);
+        double t = y * INV_LN2 + ROUND;
+        double kd = t - ROUND;
         double r = kd * -LN2_HI + y - kd * LN2_LO;
-        double p = EXPM1_D[EXPM1_D.length - 1];
-        for (int c = EXPM1_D.length - 2; c >= 0; c--) {
-            p = Math.fma(p, r, EXPM1_D[c]);
-        }
+        double p = Math.fma(r, C13, C12);
+        p = Math.fma(p, r, C11);
+        p = Math.fma(p, r, C10);
+        p = Math.fma(p, r, C9);
+        p = Math.fma(p, r, C8);
+        p = Math.fma(p, r, C7);
+        p = Math.fma(p, r, C6);
+        p = Math.fma(p, r, C5);
+        p = Math.fma(p, r, C4);
+        p = Math.fma(p, r, C3);
+        p = Math.fma(p, r, C2);
+        p = Math.fma(p, r, 1.0);
         p = p * r;
-        double twoK = Double.longBitsToDouble(((long) kd + 1023L) << 52);
+        double twoK = Double.longBitsToDouble((Double.doubleToRawLongBits(t) - (ROUND_BITS - 1023L)) << 52);
         double m = twoK * p + (twoK - 1.0);
-        double t = m / (m + 2.0);
-        return x < 0.0 ? -t : t;
+        double th = m / (m + 2.0);
+        return x < 0.0 ? -th : th;
     }
 
     static void tanhFloat(ByteBuffer bb, int n) {
@@ -93,19 +107,22 @@ public final class VectorKernels {
             int off = i * Float.BYTES;
             FloatVector x = FloatVector.fromByteBuffer(F, bb, off, ORDER);
             FloatVector y = x.abs().mul(2.0f).min((float) Y_MAX);
-            FloatVector kd = y.mul((float) INV_LN2).add(0.5f).convert(VectorOperators.F2I, 0)
-                    .convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            FloatVector t = y.mul((float) INV_LN2).add(ROUND_F);
+            FloatVector kd = t.sub(ROUND_F);
             FloatVector r = kd.mul(-LN2_HI_F).add(y).sub(kd.mul(LN2_LO_F));
-            FloatVector p = FloatVector.broadcast(F, EXPM1_F[EXPM1_F.length - 1]);
-            for (int c = EXPM1_F.length - 2; c >= 0; c--) {
-                p = p.fma(r, FloatVector.broadcast(F, EXPM1_F[c]));
-            }
+            FloatVector p = r.fma(F8, F7);
+            p = p.fma(r, FloatVector.broadcast(F, F6));
+            p = p.fma(r, FloatVector.broadcast(F, F5));
+            p = p.fma(r, FloatVector.broadcast(F, F4));
+            p = p.fma(r, FloatVector.broadcast(F, F3));
+            p = p.fma(r, FloatVector.broadcast(F, F2));
+            p = p.fma(r, FloatVector.broadcast(F, 1.0f));
             p = p.mul(r);
-            FloatVector twoK = kd.convert(VectorOperators.F2I, 0).reinterpretAsInts().add(127)
+            FloatVector twoK = t.reinterpretAsInts().sub(ROUND_BITS_F - 127)
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector m = twoK.mul(p).add(twoK.sub(1.0f));
-            FloatVector t = m.div(m.add(2.0f));
-            t.blend(t.neg(), x.lt(0.0f)).intoByteBuffer(bb, off, ORDER);
+            FloatVector th = m.div(m.add(2.0f));
+            th.blend(th.neg(), x.lt(0.0f)).intoByteBuffer(bb, off, ORDER);
         }
         for (; i < n; i++) {
             int off = i * Float.BYTES;
@@ -116,17 +133,21 @@ public final class VectorKernels {
     /** The scalar twin of the float vector loop. */
     static float tanhScalar(float x) {
         float y = Math.min(Math.abs(x) * 2.0f, (float) Y_MAX);
-        float kd = (float) (int) (y * (float) INV_LN2 + 0.5f);
+        float t = y * (float) INV_LN2 + ROUND_F;
+        float kd = t - ROUND_F;
         float r = kd * -LN2_HI_F + y - kd * LN2_LO_F;
-        float p = EXPM1_F[EXPM1_F.length - 1];
-        for (int c = EXPM1_F.length - 2; c >= 0; c--) {
-            p = Math.fma(p, r, EXPM1_F[c]);
-        }
+        float p = Math.fma(r, F8, F7);
+        p = Math.fma(p, r, F6);
+        p = Math.fma(p, r, F5);
+        p = Math.fma(p, r, F4);
+        p = Math.fma(p, r, F3);
+        p = Math.fma(p, r, F2);
+        p = Math.fma(p, r, 1.0f);
         p = p * r;
-        float twoK = Float.intBitsToFloat(((int) kd + 127) << 23);
+        float twoK = Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUND_BITS_F - 127)) << 23);
         float m = twoK * p + (twoK - 1.0f);
-        float t = m / (m + 2.0f);
-        return x < 0.0f ? -t : t;
+        float th = m / (m + 2.0f);
+        return x < 0.0f ? -th : th;
     }
 
     /**

@@ -2,9 +2,9 @@ package org.tpsweep.rules;
 
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.nn.MatMul;
 import org.tpsweep.optim.Parameter;
 
 /** bp: exact backpropagation of the batch-mean loss through the whole network (ALGORITHMS.md §3a). */
@@ -25,7 +25,7 @@ public final class BackpropRule extends ForwardRule {
         for (int i = net.numLayers(); i >= 1; i--) {
             LocalUpdate.outerProduct(pass.h(i - 1), delta, 1.0, grads.weight(i), grads.bias(i));
             if (i > 1) {
-                INDArray back = Nd4j.gemm(delta, net.weight(i), false, true);   // ∂ℒ/∂h_{i-1}
+                INDArray back = MatMul.times(delta, net.weight(i), false, true);   // ∂ℒ/∂h_{i-1}
                 delta = back.muli(LocalUpdate.tanhDerivative(pass.h(i - 1)));   // ∂ℒ/∂a_{i-1}
             }
         }

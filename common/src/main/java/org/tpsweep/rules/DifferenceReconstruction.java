@@ -5,6 +5,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.MatMul;
 
 /**
  * The difference reconstruction loss (DRL) of [M] for direct linear feedback (ALGORITHMS.md §3a, ddtp-linear):
@@ -34,7 +35,7 @@ public final class DifferenceReconstruction {
         INDArray noise = eps.mul(sigma);                                   // σε
         INDArray outTilde = net.forwardFrom(i, pass.h(i).add(noise));      // ã_L
         INDArray d = outTilde.subi(pass.logits());                         // ã_L − a_L
-        INDArray r = d.mmul(q).subi(noise);                                // ĥ_i − h̃_i
+        INDArray r = MatMul.times(d, q).subi(noise);                                // ĥ_i − h̃_i
         long count = r.length();
         double loss = r.mul(r).sumNumber().doubleValue() / (sigma * sigma * count);
         Nd4j.gemm(d, r, gradQ, true, false, 2.0 / (sigma * sigma * count), 0.0);

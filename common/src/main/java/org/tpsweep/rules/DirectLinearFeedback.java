@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.nn.Initializers;
+import org.tpsweep.nn.MatMul;
 import org.tpsweep.optim.Parameter;
 
 /**
@@ -55,7 +56,7 @@ public final class DirectLinearFeedback {
 
     /** h_i − τ_i = −(g_i(τ_L) − g_i(a_L)) = (h_L − τ_L) Q_i, the displacement of hidden layer i (new array). */
     public INDArray propagate(int i, INDArray outputDisplacement) {
-        return outputDisplacement.mmul(q[i].value());
+        return MatMul.times(outputDisplacement, q[i].value());
     }
 
     /** Every feedback parameter (Q_i, then c_i where present), layer by layer. */
