@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The catalogue of learning methods and their hyperparameters: the one vocabulary of YAML keys, Parquet
  * columns and sweep axes. Defaults are the published MNIST configurations of Meulemans et al. 2020
- * (shared/reference/meulemans-final-configs.txt: {@code mnist_BP}, {@code mnist_DDTPlinear}).
+ * (shared/reference/meulemans-final-configs.txt, e.g. {@code mnist_BP}, {@code mnist_DDTPlinear}); each
+ * method's description names its config.
  */
 public final class Methods {
 
@@ -37,8 +38,21 @@ public final class Methods {
     public static final String EPOCHS_FB = "epochs_fb";
     public static final String EXTRA_FB_EPOCHS = "extra_fb_epochs";
 
+    /** Width n_fb of the shared fixed random feedback layer (ddtp-rhl, ddtp-rec). */
+    public static final String SIZE_HIDDEN_FB = "size_hidden_fb";
+    /** gnt's damping λ of the Gauss-Newton targets. */
+    public static final String GN_DAMPING_TRAINING = "gn_damping_training";
+
     public static final String BP = "bp";
+    public static final String DFA = "dfa";
+    public static final String DTP = "dtp";
+    public static final String DTP_PRETRAINED = "dtp-pretrained";
+    public static final String DTP_DRL = "dtp-drl";
     public static final String DDTP_LINEAR = "ddtp-linear";
+    public static final String DDTP_RHL = "ddtp-rhl";
+    public static final String DDTP_REC = "ddtp-rec";
+    public static final String DDTP_CONTROL = "ddtp-control";
+    public static final String GNT = "gnt";
 
     private static final Map<String, MethodDescriptor> METHODS = new LinkedHashMap<>();
 
@@ -46,6 +60,31 @@ public final class Methods {
         register(new MethodDescriptor(BP,
                 "backpropagation of the batch-mean cross-entropy, Adam (Meulemans et al. 2020 baseline)",
                 concat(runParams(), forwardParams(0.0002970474733093798, 1.0, 0.99, 0.999, 6.927830087224072e-08))));
+        register(new MethodDescriptor(DFA,
+                "direct feedback alignment with fixed Xavier-normal output-to-layer feedback ([M]'s DMLPDTP2 "
+                        + "form; mnist_DFA)",
+                concat(runParams(),
+                        forwardParams(0.0003808175281098754, 1.0, 0.9, 0.999, 1.0861745402518128e-07))));
+        register(new MethodDescriptor(DTP,
+                "difference target propagation, layer-wise tanh feedback trained by the layer-wise "
+                        + "reconstruction loss with the σ floor (mnist_DTP)",
+                concat(runParams(),
+                        forwardParams(6.185037324617764e-05, 0.21951187497378802, 0.9, 0.999, 1.0170111936290766e-08),
+                        feedbackParams(0.0019584756448113774, 0.9, 0.999, 7.541132645747324e-06, 0.0,
+                                0.08372453893037193, 0, 0))));
+        register(new MethodDescriptor(DTP_PRETRAINED,
+                "dtp with the DRL schedule: feedback pre-training, interleaved feedback epochs, feedback "
+                        + "weight decay (mnist_DTP_pretrained)",
+                concat(runParams(),
+                        forwardParams(8.755114977760993e-05, 0.29588215061609174, 0.9, 0.99, 1.3539369588818846e-07),
+                        feedbackParams(0.00046353371500045345, 0.9, 0.9, 4.3671895272055226e-07,
+                                0.002191969471427704, 0.17295321576257636, 6, 1))));
+        register(new MethodDescriptor(DTP_DRL,
+                "dtp's layer-wise feedback trained by the difference reconstruction loss (mnist_DTPDRL)",
+                concat(runParams(),
+                        forwardParams(2.968902530985572e-05, 0.06858850589618244, 0.9, 0.99, 1.001084429920261e-08),
+                        feedbackParams(2.0123315498373473e-05, 0.99, 0.999, 5.0844503288987736e-08,
+                                5.384963778780523e-06, 0.056879454462500055, 6, 1))));
         register(new MethodDescriptor(DDTP_LINEAR,
                 "direct difference TP with linear output-to-layer feedback trained by the difference "
                         + "reconstruction loss (Meulemans et al. 2020, DDTP-linear)",
@@ -53,6 +92,36 @@ public final class Methods {
                         forwardParams(2.0354415171962153e-05, 0.06096940412767466, 0.9, 0.999, 1.255238177132068e-08),
                         feedbackParams(0.00016378232822128718, 0.999, 0.999, 0.0002838378678760835,
                                 5.836204840235672e-07, 0.0907524824699504, 6, 1))));
+        register(new MethodDescriptor(DDTP_RHL,
+                "direct DTP through a shared fixed random tanh layer z(a_L) and trained tanh maps, DRL "
+                        + "(mnist_DDTPRHL)",
+                concat(runParams(),
+                        forwardParams(2.804754262888465e-05, 0.04351591164035645, 0.9, 0.99, 3.9835298531505314e-08),
+                        feedbackParams(0.0003024461368410027, 0.9, 0.999, 3.4025663897285684e-06,
+                                0.001621280241954684, 0.041623297924346575, 6, 1),
+                        List.of(sizeHiddenFb()))));
+        register(new MethodDescriptor(DDTP_REC,
+                "ddtp-rhl whose feedback maps also read the layer's own clean activation (mnist_DDTPRHL_rec, "
+                        + "which [M] ran in float32)",
+                concat(runParams("float32"),
+                        forwardParams(2.652373507135506e-06, 0.013702850480584929, 0.99, 0.999, 2.7973489422583565e-08),
+                        feedbackParams(2.33465546481648e-05, 0.9, 0.9, 1.8063911581818608e-06,
+                                0.00024779683921180096, 0.0571993471784792, 6, 1),
+                        List.of(sizeHiddenFb()))));
+        register(new MethodDescriptor(DDTP_CONTROL,
+                "ddtp-linear's feedback and targets with all biases, feedback trained without difference "
+                        + "correction or σ scale (mnist_DDTPControl)",
+                concat(runParams(),
+                        forwardParams(8.882733337430332e-05, 0.09416689927228376, 0.9, 0.999, 5.552559684258553e-08),
+                        feedbackParams(0.00018713096100900022, 0.9, 0.999, 1.2297580110850507e-08,
+                                0.00040219548415666565, 0.008719996683197298, 6, 1))));
+        register(new MethodDescriptor(GNT,
+                "ideal damped Gauss-Newton targets for every layer, no feedback weights (analysis method; "
+                        + "forward defaults of mnist_DDTPlinear)",
+                concat(runParams(),
+                        forwardParams(2.0354415171962153e-05, 0.06096940412767466, 0.9, 0.999, 1.255238177132068e-08),
+                        List.of(ParamDef.nonNegative(GN_DAMPING_TRAINING, 0.0,
+                                "damping λ of the Gauss-Newton targets (0: pseudo-inverse)")))));
     }
 
     private Methods() {
@@ -76,7 +145,16 @@ public final class Methods {
         METHODS.put(m.name(), m);
     }
 
+    private static ParamDef sizeHiddenFb() {
+        return ParamDef.integer(SIZE_HIDDEN_FB, 1024, 1, 1_000_000,
+                "width n_fb of the shared fixed random feedback layer");
+    }
+
     private static List<ParamDef> runParams() {
+        return runParams("float64");
+    }
+
+    private static List<ParamDef> runParams(String precision) {
         return List.of(
                 ParamDef.integer(EPOCHS, 100, 1, Integer.MAX_VALUE, "training epochs"),
                 ParamDef.integer(TRAIN_SUBSET, 0, 0, Integer.MAX_VALUE,
@@ -84,7 +162,7 @@ public final class Methods {
                 ParamDef.integer(NUM_HIDDEN, 5, 1, 1000, "number of tanh hidden layers"),
                 ParamDef.integer(SIZE_HIDDEN, 256, 1, 1_000_000, "width of every hidden layer"),
                 ParamDef.integer(BATCH_SIZE, 128, 1, 1_000_000, "minibatch size"),
-                ParamDef.choice(PRECISION, "float64", List.of("float64", "float32"), "floating-point precision"));
+                ParamDef.choice(PRECISION, precision, List.of("float64", "float32"), "floating-point precision"));
     }
 
     private static List<ParamDef> forwardParams(double lr, double beta, double b1, double b2, double eps) {

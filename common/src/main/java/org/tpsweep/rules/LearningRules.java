@@ -1,6 +1,8 @@
 package org.tpsweep.rules;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.rng.Random;
 import org.tpsweep.config.ConfigException;
@@ -32,36 +34,49 @@ public final class LearningRules {
         return "float32".equals(config.getString(Methods.PRECISION)) ? DataType.FLOAT : DataType.DOUBLE;
     }
 
+    private static final Map<String, RuleFactory> FACTORIES = new HashMap<>();
+
+    static {
+        register(Methods.BP, (c, widths, dtype, init, noise) ->
+                new BackpropRule(DenseNetwork.xavierNormal(widths, allBiases(widths), dtype, init)));
+        register(Methods.DDTP_LINEAR, (c, widths, dtype, init, noise) -> {
+            DenseNetwork net = DenseNetwork.xavierNormal(widths, withoutLastHiddenBias(widths), dtype, init);
+            DirectLinearFeedback fb = new DirectLinearFeedback(widths, dtype, init);
+            return new DdtpLinearRule(net, fb, c.getDouble(Methods.TARGET_STEPSIZE), c.getDouble(Methods.SIGMA), noise);
+        });
+    }
+
+    private static void register(String method, RuleFactory factory) {
+        FACTORIES.put(method, factory);
+    }
+
+    /** True when a learning rule is registered for {@code method}. */
+    public static boolean has(String method) {
+        return FACTORIES.containsKey(method);
+    }
+
     /**
      * Creates the rule for {@code config}: forward weights, then feedback weights, drawn from {@code init};
      * feedback noise from {@code noise}.
      */
     public static LearningRule create(RunConfig config, int inputDim, int outputDim, Random init,
                                       GaussianNoise noise) {
-        int[] widths = widths(config, inputDim, outputDim);
-        DataType dtype = dataType(config);
-        switch (config.method()) {
-            case Methods.BP:
-                return new BackpropRule(DenseNetwork.xavierNormal(widths, allBiases(widths), dtype, init));
-            case Methods.DDTP_LINEAR: {
-                DenseNetwork net = DenseNetwork.xavierNormal(widths, withoutLastHiddenBias(widths), dtype, init);
-                DirectLinearFeedback fb = new DirectLinearFeedback(widths, dtype, init);
-                return new DdtpLinearRule(net, fb, config.getDouble(Methods.TARGET_STEPSIZE),
-                        config.getDouble(Methods.SIGMA), noise);
-            }
-            default:
-                throw new ConfigException("no learning rule for method '" + config.method() + "'");
+        RuleFactory factory = FACTORIES.get(config.method());
+        if (factory == null) {
+            throw new ConfigException("no learning rule for method '" + config.method() + "'");
         }
+        return factory.create(config, widths(config, inputDim, outputDim), dataType(config), init, noise);
     }
 
-    private static boolean[] allBiases(int[] widths) {
+    /** Every layer has a bias (bp, dtp family, ddtp-rhl/rec/control, gnt). */
+    public static boolean[] allBiases(int[] widths) {
         boolean[] b = new boolean[widths.length - 1];
         Arrays.fill(b, true);
         return b;
     }
 
-    /** Every layer has a bias except the last hidden layer L−1 (dfa, ddtp-linear). */
-    private static boolean[] withoutLastHiddenBias(int[] widths) {
+    /** Every layer has a bias except the last hidden layer L−1 (dfa, ddtp-linear; ALGORITHMS.md §1 Biases). */
+    public static boolean[] withoutLastHiddenBias(int[] widths) {
         boolean[] b = allBiases(widths);
         if (b.length >= 2) {
             b[b.length - 2] = false;

@@ -1,0 +1,84 @@
+package org.tpsweep.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tpsweep.nn.FastTanh;
+import org.tpsweep.nn.Initializers;
+import org.tpsweep.nn.MatMul;
+import org.tpsweep.optim.Parameter;
+
+/**
+ * One trained feedback map g(u) = φ(u Q + c) on a batch u (B × in), φ = tanh or identity: the building block
+ * of every trained feedback path (dtp's layer-wise g_i, ddtp-rhl's maps from z, ddtp-linear/control's direct
+ * linear maps). Q (in × out) is Xavier-normal, c = 0 or absent. {@link #accumulateGradient} back-propagates
+ * a loss gradient through one application into Q and c only, so a feedback loss that applies the map twice
+ * (the difference correction g(t) − g(h)) adds both contributions.
+ */
+public final class AffineFeedback {
+    private final Parameter q;
+    private final Parameter c;
+    private final boolean tanh;
+
+    /**
+     * @param name  parameter name stem, e.g. "Q3" (the bias is named with 'c' instead of 'Q')
+     * @param bias  whether the map has a bias c
+     * @param tanh  φ = tanh (else identity)
+     */
+    public AffineFeedback(String name, int in, int out, boolean bias, boolean tanh, DataType dtype, Random rng) {
+        this.q = Parameter.of(name, Initializers.xavierNormal(in, out, dtype, rng));
+        this.c = bias ? Parameter.of(name.replace('Q', 'c'), Nd4j.zeros(dtype, 1, out)) : null;
+        this.tanh = tanh;
+    }
+
+    /** g(u) = φ(u Q + c), a new B × out array. */
+    public INDArray apply(INDArray u) {
+        INDArray a = MatMul.times(u, q.value());
+        if (c != null) {
+            a.addiRowVector(c.value());
+        }
+        return tanh ? FastTanh.tanhInPlace(a) : a;
+    }
+
+    /** Sets the gradient buffers of Q and c to zero (call before a loss's first {@link #accumulateGradient}). */
+    public void zeroGradient() {
+        q.gradient().assign(0);
+        if (c != null) {
+            c.gradient().assign(0);
+        }
+    }
+
+    /**
+     * Adds ∂loss/∂Q and ∂loss/∂c of one application g(u) = {@code out}, given ∂loss/∂out (B × out, consumed).
+     */
+    public void accumulateGradient(INDArray u, INDArray out, INDArray gradOut) {
+        INDArray delta = tanh ? gradOut.muli(LocalUpdate.tanhDerivative(out)) : gradOut;
+        Nd4j.gemm(u, delta, q.gradient(), true, false, 1.0, 1.0);
+        if (c != null) {
+            c.gradient().addi(delta.sum(true, 0));
+        }
+    }
+
+    /** The live Q (in × out). */
+    public INDArray q() {
+        return q.value();
+    }
+
+    /** The live c, or null. */
+    public INDArray c() {
+        return c == null ? null : c.value();
+    }
+
+    /** Q then c (where present). */
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        all.add(q);
+        if (c != null) {
+            all.add(c);
+        }
+        return all;
+    }
+}
