@@ -20,6 +20,7 @@ public final class Methods {
     public static final String SIZE_HIDDEN = "size_hidden";
     public static final String BATCH_SIZE = "batch_size";
     public static final String PRECISION = "precision";
+    public static final String NO_VAL_SET = "no_val_set";
     /** Forward optimiser and output target. */
     public static final String LR = "lr";
     public static final String TARGET_STEPSIZE = "target_stepsize";
@@ -162,6 +163,8 @@ public final class Methods {
                 ParamDef.integer(NUM_HIDDEN, 5, 1, 1000, "number of tanh hidden layers"),
                 ParamDef.integer(SIZE_HIDDEN, 256, 1, 1_000_000, "width of every hidden layer"),
                 ParamDef.integer(BATCH_SIZE, 128, 1, 1_000_000, "minibatch size"),
+                ParamDef.flag(NO_VAL_SET, false, "train on the whole training set without a validation split; "
+                        + "the reported test error is then the last epoch's ([M]'s *_train configs)"),
                 ParamDef.choice(PRECISION, precision, List.of("float64", "float32"), "floating-point precision"));
     }
 

@@ -17,7 +17,7 @@ public final class DatasetCache {
 
     /** The dataset's train and test sets, loaded by {@link DatasetFiles#load} on first use. */
     public static TrainTestData get(String dataset, Path dataDir) {
-        Key key = new Key(dataset, dataDir.toAbsolutePath().normalize());
+        Key key = new Key(org.tpsweep.config.Datasets.files(dataset), dataDir.toAbsolutePath().normalize());
         return CACHE.computeIfAbsent(key, Entry::new).get();
     }
 

@@ -41,8 +41,8 @@ public final class DatasetFiles {
         }
         if (!missing.isEmpty()) {
             throw new ConfigException("dataset '" + dataset + "': missing " + missing.size() + " data file(s) in "
-                    + dataDir.resolve(dataset) + ": " + String.join(", ", missing)
-                    + " (raw or .gz); run bin/fetch-data " + dataset);
+                    + dataDir.resolve(Datasets.files(dataset)) + ": " + String.join(", ", missing)
+                    + " (raw or .gz); run bin/fetch-data " + Datasets.files(dataset));
         }
     }
 
@@ -85,14 +85,14 @@ public final class DatasetFiles {
         float[] table = new float[256];
         for (int p = 0; p < 256; p++) {
             double v = p / 255.0;
-            table[p] = (float) (Datasets.MNIST.equals(dataset) ? (v - MNIST_MEAN) / MNIST_STD : v);
+            table[p] = (float) (Datasets.MNIST.equals(Datasets.files(dataset)) ? (v - MNIST_MEAN) / MNIST_STD : v);
         }
         return table;
     }
 
     /** The existing file for {@code base}, the dataset's usual variant first; null if neither exists. */
     private static Path find(String dataset, Path dataDir, String base) {
-        Path dir = dataDir.resolve(dataset);
+        Path dir = dataDir.resolve(Datasets.files(dataset));
         String preferred = preferredName(dataset, base);
         String other = preferred.endsWith(".gz") ? base : base + ".gz";
         for (String name : List.of(preferred, other)) {

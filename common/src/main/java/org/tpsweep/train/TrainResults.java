@@ -3,7 +3,10 @@ package org.tpsweep.train;
 import java.time.Instant;
 import java.util.List;
 
-/** Summarises a run's epochs into a {@link TrainResult}: best epoch = first argmin of validation error (ALGORITHMS.md §4). */
+/**
+ * Summarises a run's epochs into a {@link TrainResult}: best epoch = first argmin of validation error (ALGORITHMS.md
+ * §4), or the last epoch when the run has no validation set.
+ */
 final class TrainResults {
     private TrainResults() {
     }
@@ -14,7 +17,8 @@ final class TrainResults {
         double testAtBest = Double.NaN;
         double secondsSum = 0;
         for (EpochMetrics m : epochs) {
-            if (best == 0 || m.valError() < bestVal) {
+            boolean noValidation = Double.isNaN(m.valError());      // no_val_set: the last epoch is reported
+            if (best == 0 || noValidation || m.valError() < bestVal) {
                 best = m.epoch();
                 bestVal = m.valError();
                 testAtBest = m.testError();

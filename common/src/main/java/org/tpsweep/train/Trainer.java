@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tpsweep.config.Datasets;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.Batch;
@@ -22,6 +23,7 @@ import org.tpsweep.nn.SoftmaxCrossEntropy;
 import org.tpsweep.nn.StepWorkspace;
 import org.tpsweep.optim.Adam;
 import org.tpsweep.optim.AdamSettings;
+import org.tpsweep.optim.Parameter;
 import org.tpsweep.rules.LearningRule;
 import org.tpsweep.rules.LearningRules;
 
@@ -51,7 +53,7 @@ public final class Trainer {
     public Trainer(RunConfig config, TrainTestData data) {
         this.config = config;
         RngStreams rng = RngStreams.of(config.seed());
-        Split split = DataSplits.split(data.train(), VALIDATION_SIZE,
+        Split split = DataSplits.split(data.train(), config.getBoolean(Methods.NO_VAL_SET) ? 0 : VALIDATION_SIZE,
                 config.getInt(Methods.TRAIN_SUBSET), rng.splitSeed());
         this.train = split.train();
         this.validation = split.validation();
@@ -62,9 +64,17 @@ public final class Trainer {
         GaussianNoise noise = new GaussianNoise(rng.noiseSeed());
         this.rule = LearningRules.create(config, train.dim(), train.numClasses(), init, noise);
         this.shuffle = new SplittableRandom(rng.shuffleSeed());
-        this.forwardOptimizer = new Adam(forwardSettings(config), rule.forwardParameters());
+        this.forwardOptimizer = new Adam(forwardSettings(config), trainedForwardParameters(config, rule));
         this.feedbackOptimizer = rule.trainsFeedback()
                 ? new Adam(feedbackSettings(config), rule.feedbackParameters()) : null;
+    }
+
+    /** The forward parameters the optimiser updates: all, or only W_1 and b_1 on Frozen-MNIST. */
+    static List<Parameter> trainedForwardParameters(RunConfig config, LearningRule rule) {
+        if (!Datasets.onlyFirstLayerTrains(config.dataset())) {
+            return rule.forwardParameters();
+        }
+        return rule.forwardParameters().stream().filter(p -> p.name().equals("W1") || p.name().equals("b1")).toList();
     }
 
     /** The forward Adam settings, lr divided by β when normalize_lr (ALGORITHMS.md §1). */
@@ -120,9 +130,10 @@ public final class Trainer {
                     }
                 }
                 double fbSeconds = (System.nanoTime() - t1) / 1e9;
-                Evaluator.Score val = Evaluator.evaluate(rule.network(), validation, dtype);
+                Evaluator.Score val = validation.n() == 0 ? new Evaluator.Score(Double.NaN, Double.NaN)
+                        : Evaluator.evaluate(rule.network(), validation, dtype);
                 Evaluator.Score tst = Evaluator.evaluate(rule.network(), test, dtype);
-                if (!Double.isFinite(val.loss()) || !Double.isFinite(tst.loss())) {
+                if ((validation.n() > 0 && !Double.isFinite(val.loss())) || !Double.isFinite(tst.loss())) {
                     throw new Divergence("non-finite validation/test loss after epoch " + epoch);
                 }
                 EpochMetrics m = new EpochMetrics(epoch, lossAndError[0], lossAndError[1], val.loss(), val.error(),

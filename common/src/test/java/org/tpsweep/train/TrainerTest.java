@@ -101,4 +101,31 @@ class TrainerTest {
         assertTrue(r.message().contains("epoch 1"), r.message());
         assertEquals(0, r.epochsCompleted());
     }
+
+    @Test
+    void frozenMnistTrainsOnlyTheFirstLayerButStillTrainsFeedback() {
+        RunConfig c = RunConfig.of(Methods.DDTP_LINEAR, "frozen-mnist", 2, Map.of(Methods.EPOCHS, 1,
+                Methods.TRAIN_SUBSET, 300, Methods.NUM_HIDDEN, 2, Methods.SIZE_HIDDEN, 16));
+        Trainer t = new Trainer(c, mnist());
+        var before = t.rule().forwardParameters().stream().map(p -> p.value().dup()).toList();
+        var fbBefore = t.rule().feedbackParameters().get(0).value().dup();
+        TrainResult r = t.train(EpochListener.NONE);
+        assertEquals(RunStatus.OK, r.status());
+        var params = t.rule().forwardParameters();
+        for (int k = 0; k < params.size(); k++) {
+            String name = params.get(k).name();
+            boolean changed = !params.get(k).value().equals(before.get(k));
+            assertEquals(name.equals("W1") || name.equals("b1"), changed, name + " changed=" + changed);
+        }
+        assertTrue(!t.rule().feedbackParameters().get(0).value().equals(fbBefore), "feedback weights still train");
+    }
+
+    @Test
+    void withoutValidationSetTheLastEpochIsReported() {
+        RunConfig c = small(Methods.BP, 5, Map.of(Methods.EPOCHS, 2, Methods.NO_VAL_SET, true));
+        TrainResult r = new Trainer(c, mnist()).train(EpochListener.NONE);
+        assertEquals(2, r.bestEpoch());
+        assertTrue(Double.isNaN(r.epochs().get(0).valError()));
+        assertEquals(r.epochs().get(1).testError(), r.testError(), 0.0);
+    }
 }
