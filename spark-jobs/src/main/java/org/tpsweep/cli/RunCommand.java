@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.Methods;
 import org.tpsweep.data.DataDirectory;
 import org.tpsweep.data.DatasetFiles;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tp-sweep run SPEC.yaml [--out DIR] [--master URL] [--epochs N] [--train-subset M] [--quiet]}: reads
+ * {@code tp-sweep run SPEC.yaml [--out DIR] [--master URL] [--epochs N] [--seeds K] [--train-subset M] [--quiet]}: reads
  * and validates the spec (format: {@link SweepSpec}), checks the data and the output folder, then runs one
  * Spark task per trial and writes {@code DIR/trials.parquet} and {@code DIR/epochs.parquet}. Prints the mean
  * ± std test error per method over the seeds and where the tables are.
@@ -54,8 +55,24 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--train-subset", paramLabel = "M", description = "override train_subset of every method")
     Integer trainSubset;
 
+    @Option(names = "--seeds", paramLabel = "K", description = "run only the first K seeds of the spec")
+    Integer seeds;
+
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
+
+    /** The spec with only its first {@code k} seeds (all when k is null). */
+    static SweepSpec firstSeeds(SweepSpec spec, Integer k) {
+        if (k == null) {
+            return spec;
+        }
+        if (k < 1 || k > spec.seeds().size()) {
+            throw new ConfigException("--seeds " + k + ": the spec " + spec.source() + " lists " + spec.seeds().size()
+                    + " seeds; allowed: 1.." + spec.seeds().size());
+        }
+        return new SweepSpec(spec.source(), spec.name(), spec.datasets(), spec.seeds().subList(0, k),
+                spec.defaults(), spec.methods());
+    }
 
     @Override
     public Integer call() {
@@ -70,7 +87,7 @@ public final class RunCommand implements Callable<Integer> {
         if (trainSubset != null) {
             overrides.put(Methods.TRAIN_SUBSET, trainSubset);
         }
-        SweepPlan plan = SweepPlan.expand(SweepSpec.load(specFile), overrides);
+        SweepPlan plan = SweepPlan.expand(firstSeeds(SweepSpec.load(specFile), seeds), overrides);
         Path dataDir = DataDirectory.resolve().toAbsolutePath();
         for (String ds : plan.datasets()) {
             DatasetFiles.checkPresent(ds, dataDir);

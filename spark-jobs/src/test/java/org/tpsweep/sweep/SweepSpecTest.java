@@ -108,7 +108,7 @@ class SweepSpecTest {
     /** Each bad spec must fail with a message naming the offending key or value ({@code needle}) and what is allowed. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            unknown method        | methods: {bp: {}, ddtp-lin: {}}                 | 'ddtp-lin'        | allowed: [bp, ddtp-linear]
+            unknown method        | methods: {bp: {}, ddtp-lin: {}}                 | 'ddtp-lin'        | allowed: [bp, dfa,
             unknown key           | methods: {bp: {learning_rate: 0.1}}             | 'learning_rate'   | allowed:
             negative lr           | methods: {bp: {lr: -0.1}}                       | lr = -0.1         | (0, ∞)
             target_stepsize zero  | methods: {bp: {target_stepsize: 0}}             | target_stepsize = 0 | (0, ∞)
