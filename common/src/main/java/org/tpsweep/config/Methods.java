@@ -21,6 +21,9 @@ public final class Methods {
     public static final String BATCH_SIZE = "batch_size";
     public static final String PRECISION = "precision";
     public static final String NO_VAL_SET = "no_val_set";
+    /** Alignment angles: every this many training minibatches (0 = off), and the GNT dampings λ_i. */
+    public static final String ANGLE_INTERVAL = "angle_interval";
+    public static final String GNT_DAMPING = "gnt_damping";
     /** Forward optimiser and output target. */
     public static final String LR = "lr";
     public static final String TARGET_STEPSIZE = "target_stepsize";
@@ -163,6 +166,10 @@ public final class Methods {
                 ParamDef.integer(NUM_HIDDEN, 5, 1, 1000, "number of tanh hidden layers"),
                 ParamDef.integer(SIZE_HIDDEN, 256, 1, 1_000_000, "width of every hidden layer"),
                 ParamDef.integer(BATCH_SIZE, 128, 1, 1_000_000, "minibatch size"),
+                ParamDef.integer(ANGLE_INTERVAL, 0, 0, Integer.MAX_VALUE, "log alignment angles with BP (and GNT "
+                        + "when gnt_damping is set) on every N-th training minibatch; 0 = off"),
+                ParamDef.doubleList(GNT_DAMPING, 0.0, "damping λ_i of the GNT reference update per hidden layer for "
+                        + "the GNT angles (empty = no GNT angles)"),
                 ParamDef.flag(NO_VAL_SET, false, "train on the whole training set without a validation split; "
                         + "the reported test error is then the last epoch's ([M]'s *_train configs)"),
                 ParamDef.choice(PRECISION, precision, List.of("float64", "float32"), "floating-point precision"));

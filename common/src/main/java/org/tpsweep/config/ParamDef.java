@@ -39,6 +39,25 @@ public record ParamDef(String key, ParamType type, Object defaultValue, double m
         return new ParamDef(key, ParamType.BOOLEAN, def, 0, false, 0, false, List.of(), description);
     }
 
+    /** A list of numbers ≥ {@code min} (empty allowed), e.g. one damping per hidden layer; default empty. */
+    public static ParamDef doubleList(String key, double min, String description) {
+        return new ParamDef(key, ParamType.DOUBLE_LIST, "", min, false, Double.POSITIVE_INFINITY, true, List.of(),
+                description);
+    }
+
+    /** The numbers of a {@link ParamType#DOUBLE_LIST} value in its canonical "x1,x2,…" form. */
+    public static double[] parseList(String canonical) {
+        if (canonical.isEmpty()) {
+            return new double[0];
+        }
+        String[] parts = canonical.split(",");
+        double[] out = new double[parts.length];
+        for (int k = 0; k < parts.length; k++) {
+            out[k] = Double.parseDouble(parts[k]);
+        }
+        return out;
+    }
+
     /** One word out of {@code choices}. */
     public static ParamDef choice(String key, String def, List<String> choices, String description) {
         return new ParamDef(key, ParamType.CHOICE, def, 0, false, 0, false, List.copyOf(choices), description);
@@ -89,6 +108,25 @@ public record ParamDef(String key, ParamType type, Object defaultValue, double m
                 }
                 return s;
             }
+            case DOUBLE_LIST -> {
+                List<?> items;
+                if (raw instanceof List<?> l) {
+                    items = l;
+                } else {
+                    String s = raw.toString().trim().replace("[", "").replace("]", "");
+                    items = s.isEmpty() ? List.of() : List.of(s.split("\\s*,\\s*"));
+                }
+                StringBuilder canonical = new StringBuilder();
+                for (Object item : items) {
+                    double v = toDouble(item, context);
+                    if (Double.isNaN(v) || below(v) || above(v)) {
+                        throw new ConfigException(context + ": " + key + " = " + raw + " has the element " + item
+                                + " out of range; allowed: " + allowed());
+                    }
+                    canonical.append(canonical.length() == 0 ? "" : ",").append(v);
+                }
+                return canonical.toString();
+            }
             default -> throw new IllegalStateException("unhandled type " + type);
         }
     }
@@ -101,6 +139,7 @@ public record ParamDef(String key, ParamType type, Object defaultValue, double m
             case INT -> "a whole number in [" + (long) min + ", " + (max >= Integer.MAX_VALUE ? "∞" : (long) max) + "]";
             case DOUBLE -> "a number in " + (minExclusive ? "(" : "[") + fmt(min) + ", " + fmt(max)
                     + (maxExclusive ? ")" : "]");
+            case DOUBLE_LIST -> "a list of numbers ≥ " + fmt(min) + " (e.g. [1, 1, 1, 1, 1e-4]), one per hidden layer";
         };
     }
 

@@ -9,5 +9,7 @@ public enum ParamType {
     /** true/false, stored as a Parquet boolean column. */
     BOOLEAN,
     /** One of a fixed set of words, stored as a Parquet string column. */
-    CHOICE
+    CHOICE,
+    /** A list of non-negative numbers (one per hidden layer), stored canonically as "x1,x2,…" in a string column. */
+    DOUBLE_LIST
 }

@@ -29,7 +29,14 @@ public record RunConfig(String method, String dataset, long seed, SortedMap<Stri
         MethodDescriptor m = Methods.get(method);
         Datasets.require(dataset);
         String context = method + " on " + dataset;
-        return new RunConfig(method, dataset, seed, m.resolve(given, context));
+        RunConfig config = new RunConfig(method, dataset, seed, m.resolve(given, context));
+        double[] damping = config.getDoubleList(Methods.GNT_DAMPING);
+        int hidden = config.getInt(Methods.NUM_HIDDEN);
+        if (damping.length != 0 && damping.length != hidden) {
+            throw new ConfigException(context + ": gnt_damping has " + damping.length + " values but the network has "
+                    + hidden + " hidden layers; allowed: exactly one damping per hidden layer (or none)");
+        }
+        return config;
     }
 
     public double getDouble(String key) {
@@ -42,6 +49,11 @@ public record RunConfig(String method, String dataset, long seed, SortedMap<Stri
 
     public boolean getBoolean(String key) {
         return (Boolean) require(key);
+    }
+
+    /** A {@link ParamType#DOUBLE_LIST} value. */
+    public double[] getDoubleList(String key) {
+        return ParamDef.parseList(getString(key));
     }
 
     public String getString(String key) {

@@ -2,18 +2,22 @@ package org.tpsweep.train;
 
 import java.time.Instant;
 import java.util.List;
+import org.tpsweep.metrics.AngleStats;
 
 /**
  * The outcome of one training run. {@code testError} is the test error at the best-validation epoch
  * ({@code bestEpoch}, the first epoch with minimal validation error); NaN when no epoch finished.
- * {@code message} explains a {@code diverged} or {@code failed} status (empty when ok).
+ * {@code message} explains a {@code diverged} or {@code failed} status (empty when ok). {@code angles} holds the
+ * per-epoch alignment-angle statistics when the run logged them (empty otherwise).
  */
 public record TrainResult(RunStatus status, String message, List<EpochMetrics> epochs, int bestEpoch,
                           double testError, double bestValError, double finalTrainLoss, double secondsPerEpoch,
-                          Instant startedAt, Instant finishedAt) implements java.io.Serializable {
+                          Instant startedAt, Instant finishedAt, List<AngleStats> angles)
+        implements java.io.Serializable {
 
     public TrainResult {
         epochs = List.copyOf(epochs);
+        angles = List.copyOf(angles);
     }
 
     /** Number of epochs that finished. */

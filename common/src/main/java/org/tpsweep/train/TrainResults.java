@@ -2,6 +2,7 @@ package org.tpsweep.train;
 
 import java.time.Instant;
 import java.util.List;
+import org.tpsweep.metrics.AngleStats;
 
 /**
  * Summarises a run's epochs into a {@link TrainResult}: best epoch = first argmin of validation error (ALGORITHMS.md
@@ -11,7 +12,8 @@ final class TrainResults {
     private TrainResults() {
     }
 
-    static TrainResult of(RunStatus status, String message, List<EpochMetrics> epochs, Instant started) {
+    static TrainResult of(RunStatus status, String message, List<EpochMetrics> epochs, List<AngleStats> angles,
+                          Instant started) {
         int best = 0;
         double bestVal = Double.NaN;
         double testAtBest = Double.NaN;
@@ -28,6 +30,6 @@ final class TrainResults {
         double finalTrainLoss = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).trainLoss();
         double secondsPerEpoch = epochs.isEmpty() ? Double.NaN : secondsSum / epochs.size();
         return new TrainResult(status, message, epochs, best, testAtBest, bestVal, finalTrainLoss, secondsPerEpoch,
-                started, Instant.now());
+                started, Instant.now(), angles);
     }
 }

@@ -17,6 +17,7 @@ import org.tpsweep.data.LabeledData;
 import org.tpsweep.data.MinibatchOrder;
 import org.tpsweep.data.Split;
 import org.tpsweep.data.TrainTestData;
+import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.nn.GaussianNoise;
 import org.tpsweep.nn.SoftmaxCrossEntropy;
@@ -49,6 +50,7 @@ public final class Trainer {
     private final Adam forwardOptimizer;
     private final Adam feedbackOptimizer;
     private final SplittableRandom shuffle;
+    private final AlignmentMonitor alignment;
 
     public Trainer(RunConfig config, TrainTestData data) {
         this.config = config;
@@ -64,6 +66,7 @@ public final class Trainer {
         GaussianNoise noise = new GaussianNoise(rng.noiseSeed());
         this.rule = LearningRules.create(config, train.dim(), train.numClasses(), init, noise);
         this.shuffle = new SplittableRandom(rng.shuffleSeed());
+        this.alignment = AlignmentMonitor.of(config, rule);
         this.forwardOptimizer = new Adam(forwardSettings(config), trainedForwardParameters(config, rule));
         this.feedbackOptimizer = rule.trainsFeedback()
                 ? new Adam(feedbackSettings(config), rule.feedbackParameters()) : null;
@@ -112,6 +115,7 @@ public final class Trainer {
     public TrainResult train(EpochListener listener) {
         Instant started = Instant.now();
         List<EpochMetrics> epochs = new ArrayList<>();
+        List<AngleStats> angles = new ArrayList<>();
         try {
             if (rule.trainsFeedback()) {
                 for (int e = 0; e < config.getInt(Methods.EPOCHS_FB); e++) {
@@ -136,14 +140,17 @@ public final class Trainer {
                 if ((validation.n() > 0 && !Double.isFinite(val.loss())) || !Double.isFinite(tst.loss())) {
                     throw new Divergence("non-finite validation/test loss after epoch " + epoch);
                 }
+                if (alignment != null) {
+                    angles.addAll(alignment.flush(epoch));
+                }
                 EpochMetrics m = new EpochMetrics(epoch, lossAndError[0], lossAndError[1], val.loss(), val.error(),
                         tst.loss(), tst.error(), seconds, fbSeconds);
                 epochs.add(m);
                 listener.onEpoch(m);
             }
-            return TrainResults.of(RunStatus.OK, "", epochs, started);
+            return TrainResults.of(RunStatus.OK, "", epochs, angles, started);
         } catch (Divergence d) {
-            return TrainResults.of(RunStatus.DIVERGED, d.getMessage(), epochs, started);
+            return TrainResults.of(RunStatus.DIVERGED, d.getMessage(), epochs, angles, started);
         }
     }
 
@@ -163,9 +170,16 @@ public final class Trainer {
                 }
                 lossSum += loss.meanLoss();
                 errorSum += 1.0 - loss.accuracy();
+                boolean logAngles = alignment != null && alignment.due(j);
+                if (logAngles) {
+                    alignment.computeReferences(pass, loss.gradient());
+                }
                 rule.computeForwardGradients(pass, loss.gradient());
                 if (feedbackOptimizer != null) {
                     feedbackStep(pass, epoch);
+                }
+                if (logAngles) {
+                    alignment.compare();
                 }
                 forwardOptimizer.step();
             }

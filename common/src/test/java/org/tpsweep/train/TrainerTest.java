@@ -128,4 +128,27 @@ class TrainerTest {
         assertTrue(Double.isNaN(r.epochs().get(0).valError()));
         assertEquals(r.epochs().get(1).testError(), r.testError(), 0.0);
     }
+
+    @Test
+    void alignmentAnglesAreLoggedPerEpochAndTheOutputLayerOfATpRuleIsAlignedWithBp() {
+        // 600 samples, batches of 128: minibatches j = 0..4, logged at j = 0, 2, 4.
+        // Feedback pre-trained hard enough (lr_fb 0.01, 10 epochs) for the DRL to shape Q_2.
+        RunConfig c = small(Methods.DDTP_LINEAR, 3, Map.of(Methods.ANGLE_INTERVAL, 2, Methods.LR_FB, 0.01,
+                Methods.BETA1_FB, 0.9, Methods.EPOCHS_FB, 10));
+        TrainResult r = new Trainer(c, mnist()).train(EpochListener.NONE);
+        assertEquals(2 * 3, r.angles().size(), "2 epochs × 3 layers × bp");
+        for (var a : r.angles()) {
+            assertEquals("bp", a.reference());
+            assertEquals(3, a.n());
+            if (a.layer() == 3) {
+                assertTrue(a.meanDeg() < 1e-4, "output layer update = (2β/B)·BP gradient: " + a);
+            } else {
+                assertTrue(a.meanDeg() > 1 && a.meanDeg() < 180, "hidden layers are not BP: " + a);
+            }
+            if (a.layer() == 2) {
+                assertTrue(a.meanDeg() < 90, "the last hidden layer's DRL-trained feedback aligns: " + a);
+            }
+        }
+        assertEquals(0, new Trainer(small(Methods.BP, 3, Map.of()), mnist()).train(EpochListener.NONE).angles().size());
+    }
 }

@@ -22,6 +22,8 @@ public final class OutputTables {
     public static final String TRIALS = "trials.parquet";
     /** File name of the epochs table. */
     public static final String EPOCHS = "epochs.parquet";
+    /** File name of the alignment-angles table (empty when the sweep logged no angles). */
+    public static final String ANGLES = "angles.parquet";
 
     private final FileSystem fs;
     private final Path dir;
@@ -75,21 +77,30 @@ public final class OutputTables {
         return new Path(dir, TRIALS);
     }
 
+    /** Where the committed angles table is. */
+    public Path anglesPath() {
+        return new Path(dir, ANGLES);
+    }
+
     /** Where the committed epochs table is. */
     public Path epochsPath() {
         return new Path(dir, EPOCHS);
     }
 
-    /** Writes both tables (one Parquet part file each) and commits them, trials last. */
-    public void write(Dataset<Row> trials, Dataset<Row> epochs) {
+    /** Writes the tables (one Parquet part file each) and commits them, trials last. */
+    public void write(Dataset<Row> trials, Dataset<Row> epochs, Dataset<Row> angles) {
         Path tmpTrials = tmp("trials");
         Path tmpEpochs = tmp("epochs");
+        Path tmpAngles = tmp("angles");
         try {
             fs.delete(tmpTrials, true);
             fs.delete(tmpEpochs, true);
+            fs.delete(tmpAngles, true);
             epochs.coalesce(1).write().parquet(tmpEpochs.toString());
+            angles.coalesce(1).write().parquet(tmpAngles.toString());
             trials.coalesce(1).write().parquet(tmpTrials.toString());
             commit(tmpEpochs, epochsPath());
+            commit(tmpAngles, anglesPath());
             commit(tmpTrials, trialsPath());
         } catch (IOException e) {
             throw new UncheckedIOException("writing the tables into " + dir + " failed", e);
@@ -104,8 +115,10 @@ public final class OutputTables {
         try {
             fs.delete(tmp("trials"), true);
             fs.delete(tmp("epochs"), true);
+            fs.delete(tmp("angles"), true);
             if (!fs.exists(trialsPath())) {
                 fs.delete(epochsPath(), true);
+                fs.delete(anglesPath(), true);
             }
             if (!existedBefore && fs.exists(dir)) {
                 FileStatus[] left = fs.listStatus(dir);

@@ -54,13 +54,16 @@ public final class SweepJob {
             Map<String, ParamDef> params = plan.parameterColumns();
             List<Row> trialRows = new ArrayList<>();
             List<Row> epochRows = new ArrayList<>();
+            List<Row> angleRows = new ArrayList<>();
             for (TrialOutcome o : outcomes) {
                 trialRows.add(TrialRows.trialRow(o, params));
                 epochRows.addAll(TrialRows.epochRows(o));
+                angleRows.addAll(TrialRows.angleRows(o));
             }
             Dataset<Row> trials = spark.createDataFrame(trialRows, TrialRows.trialsSchema(params));
             Dataset<Row> epochs = spark.createDataFrame(epochRows, TrialRows.epochsSchema());
-            output.write(trials, epochs);
+            Dataset<Row> angles = spark.createDataFrame(angleRows, TrialRows.anglesSchema());
+            output.write(trials, epochs, angles);
             List<SummaryTable.Line> summary =
                     SummaryTable.compute(spark.read().parquet(output.trialsPath().toString()), plan);
             return new Result(outcomes, output, summary);

@@ -12,6 +12,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.tpsweep.config.ParamDef;
+import org.tpsweep.metrics.AngleStats;
+import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.train.EpochMetrics;
 import org.tpsweep.train.TrainResult;
 
@@ -114,6 +116,28 @@ public final class TrialRows {
         return rows;
     }
 
+    /** Schema of the angles table: trial_id, epoch, layer, reference (bp | gnt), mean_deg, std_deg, n. */
+    public static StructType anglesSchema() {
+        return DataTypes.createStructType(List.of(
+                DataTypes.createStructField("trial_id", DataTypes.StringType, false),
+                DataTypes.createStructField("epoch", DataTypes.IntegerType, false),
+                DataTypes.createStructField("layer", DataTypes.IntegerType, false),
+                DataTypes.createStructField("reference", DataTypes.StringType, false),
+                DataTypes.createStructField("mean_deg", DataTypes.DoubleType, false),
+                DataTypes.createStructField("std_deg", DataTypes.DoubleType, false),
+                DataTypes.createStructField("n", DataTypes.IntegerType, false)));
+    }
+
+    /** The angles-table rows of {@code o}, one per epoch × layer × reference. */
+    public static List<Row> angleRows(TrialOutcome o) {
+        List<Row> rows = new ArrayList<>();
+        for (AngleStats a : o.result().angles()) {
+            rows.add(RowFactory.create(o.config().trialId(), a.epoch(), a.layer(), a.reference(), a.meanDeg(),
+                    a.stdDeg(), a.n()));
+        }
+        return rows;
+    }
+
     private static List<StructField> keyFields() {
         return List.of(
                 DataTypes.createStructField("trial_id", DataTypes.StringType, false),
@@ -131,7 +155,7 @@ public final class TrialRows {
             case DOUBLE -> DataTypes.DoubleType;
             case INT -> DataTypes.IntegerType;
             case BOOLEAN -> DataTypes.BooleanType;
-            case CHOICE -> DataTypes.StringType;
+            case CHOICE, DOUBLE_LIST -> DataTypes.StringType;
         };
     }
 
@@ -143,7 +167,7 @@ public final class TrialRows {
             case DOUBLE -> ((Number) raw).doubleValue();
             case INT -> ((Number) raw).intValue();
             case BOOLEAN -> (Boolean) raw;
-            case CHOICE -> raw.toString();
+            case CHOICE, DOUBLE_LIST -> raw.toString();
         };
     }
 

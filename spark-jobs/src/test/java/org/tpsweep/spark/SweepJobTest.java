@@ -37,11 +37,12 @@ class SweepJobTest {
             dataset: mnist
             seeds: [1, 2]
             methods:
-              bp: {epochs: 1, train_subset: 500, num_hidden: 1, size_hidden: 16, batch_size: 64}
+              bp: {epochs: 1, train_subset: 500, num_hidden: 1, size_hidden: 16, batch_size: 64, angle_interval: 2}
             """;
 
     static final List<String> TRIAL_COLUMNS = List.of("trial_id", "method", "dataset", "seed",
-            "epochs", "train_subset", "num_hidden", "size_hidden", "batch_size", "precision",
+            "epochs", "train_subset", "num_hidden", "size_hidden", "batch_size", "angle_interval", "gnt_damping",
+            "no_val_set", "precision",
             "lr", "target_stepsize", "normalize_lr", "beta1", "beta2", "epsilon", "forward_wd",
             "status", "message", "test_error", "best_val_error", "best_epoch", "final_train_loss",
             "epochs_completed", "seconds_per_epoch", "started_at", "finished_at");
@@ -79,7 +80,7 @@ class SweepJobTest {
         assertTrue(so.toString().matches("(?s).*\\nbp\\s+mnist\\s+2\\s+2\\s+\\d+\\.\\d\\d ± \\d+\\.\\d\\d.*"), so.toString());
         assertTrue(so.toString().contains("trials.parquet (2 rows)"), so.toString());
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(Set.of("trials.parquet", "epochs.parquet"),
+            assertEquals(Set.of("trials.parquet", "epochs.parquet", "angles.parquet"),
                     files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") || n.startsWith(".tmp"))
                             .collect(java.util.stream.Collectors.toSet()));
         }
@@ -115,6 +116,19 @@ class SweepJobTest {
         assertEquals(2, eRows.size());
         assertEquals(new TreeSet<>(ids), new TreeSet<>(eRows.stream().map(r -> r.<String>getAs("trial_id")).toList()));
         eRows.forEach(r -> assertEquals(1, (int) r.<Integer>getAs("epoch")));
+
+        // 500 samples in batches of 64: 8 minibatches, logged at j = 0, 2, 4, 6; layers 1 and 2; BP against
+        // itself, so every angle is 0 (ALGORITHMS.md §6 check 6).
+        Dataset<Row> angles = spark.read().parquet(out.resolve("angles.parquet").toString());
+        assertEquals(List.of("trial_id", "epoch", "layer", "reference", "mean_deg", "std_deg", "n"),
+                List.of(angles.columns()));
+        List<Row> aRows = angles.collectAsList();
+        assertEquals(2 * 2, aRows.size());
+        aRows.forEach(r -> {
+            assertEquals("bp", r.getAs("reference"));
+            assertEquals(4, (int) r.<Integer>getAs("n"));
+            assertTrue(r.<Double>getAs("mean_deg") < 1e-3, "BP's angle with itself: " + r);
+        });
     }
 
     @Test

@@ -1,0 +1,73 @@
+package org.tpsweep.train;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tpsweep.config.Methods;
+import org.tpsweep.config.RunConfig;
+import org.tpsweep.metrics.AngleAccumulator;
+import org.tpsweep.metrics.AngleStats;
+import org.tpsweep.metrics.Angles;
+import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.optim.Parameter;
+import org.tpsweep.rules.BackpropRule;
+import org.tpsweep.rules.LearningRule;
+
+/**
+ * Logs the alignment angles of ALGORITHMS.md §4 during the forward-training loop: on every
+ * {@code angle_interval}-th minibatch (index j from 0 within the epoch, j mod interval = 0), the angle of the
+ * rule's update ∇W_i of every layer with the BP gradient of the same minibatch and forward pass; averaged per
+ * epoch. Never in feedback-only epochs. The BP reference is computed before the rule's own gradients (so no
+ * rule can have consumed ∂ℒ/∂a_L) and compared after the feedback step, before the forward optimiser step.
+ */
+final class AlignmentMonitor {
+    private final LearningRule rule;
+    private final BackpropRule reference;
+    private final int interval;
+    private final AngleAccumulator angles = new AngleAccumulator();
+
+    private AlignmentMonitor(LearningRule rule, int interval) {
+        this.rule = rule;
+        this.reference = new BackpropRule(rule.network());
+        this.interval = interval;
+    }
+
+    /** The monitor the config asks for, or null when angles are off. */
+    static AlignmentMonitor of(RunConfig config, LearningRule rule) {
+        int interval = config.getInt(Methods.ANGLE_INTERVAL);
+        return interval == 0 ? null : new AlignmentMonitor(rule, interval);
+    }
+
+    /** True when minibatch {@code j} of the epoch is logged. */
+    boolean due(int j) {
+        return j % interval == 0;
+    }
+
+    /** Computes the BP reference gradients on this minibatch's forward pass. */
+    void computeReferences(ForwardPass pass, INDArray lossGradient) {
+        reference.computeForwardGradients(pass, lossGradient);
+    }
+
+    /** Logs the angle of each layer's rule gradient with its references. */
+    void compare() {
+        List<Parameter> ruleParams = rule.forwardParameters();
+        List<Parameter> bpParams = reference.forwardParameters();
+        for (int i = 1; i <= rule.network().numLayers(); i++) {
+            angles.add(AngleStats.BP, i, Angles.degrees(weightGradient(ruleParams, i), weightGradient(bpParams, i)));
+        }
+    }
+
+    /** This epoch's statistics. */
+    List<AngleStats> flush(int epoch) {
+        return angles.flush(epoch);
+    }
+
+    private static INDArray weightGradient(List<Parameter> params, int layer) {
+        String name = "W" + layer;
+        for (Parameter p : params) {
+            if (p.name().equals(name)) {
+                return p.gradient();
+            }
+        }
+        throw new IllegalStateException("no parameter " + name);
+    }
+}
