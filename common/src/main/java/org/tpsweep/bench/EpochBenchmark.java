@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.config.ConfigException;
+import org.tpsweep.config.MethodDescriptor;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DataDirectory;
 import org.tpsweep.data.DatasetCache;
 import org.tpsweep.data.TrainTestData;
 import org.tpsweep.nn.FastTanh;
+import org.tpsweep.rules.LearningRules;
 import org.tpsweep.train.EpochListener;
 import org.tpsweep.train.EpochMetrics;
 import org.tpsweep.train.TrainResult;
@@ -23,7 +25,11 @@ import org.tpsweep.train.Trainer;
  * used. Each measurement is one epoch of a fresh run, after a warm-up run of every method and precision on a
  * 5000-sample subset; min and median over the repeats.
  * <pre>
- *   bench [--methods bp,ddtp-linear] [--precisions float64,float32] [--repeats 3] [--threads 1]
+ *   bench [--methods bp,ddtp-linear,…] [--precisions float64,float32] [--repeats 3] [--threads 1]
+ * </pre>
+ * Defaults: every method, float64. {@code x_bp} is the median training epoch over bp's of the same precision
+ * (bp must come first in --methods for it).
+ * <pre>
  * </pre>
  */
 public final class EpochBenchmark {
@@ -44,9 +50,10 @@ public final class EpochBenchmark {
                 run(mnist, method, precision, 0, 5000);
             }
         }
-        System.out.printf("%-12s %-8s %8s %8s %8s %8s%n", "method", "dtype", "train_min", "train_med",
-                "fb_min", "fb_med");
+        System.out.printf("%-15s %-8s %9s %9s %8s %8s %9s%n", "method", "dtype", "train_min", "train_med", "fb_min",
+                "fb_med", "x_bp");
         for (String precision : o.precisions) {
+            double bpTrain = Double.NaN;
             for (String method : o.methods) {
                 List<Double> trainSec = new ArrayList<>();
                 List<Double> fbSec = new ArrayList<>();
@@ -55,10 +62,15 @@ public final class EpochBenchmark {
                     trainSec.add(m.seconds());
                     fbSec.add(m.feedbackSeconds());
                 }
-                boolean hasFb = Methods.get(method).byKey().containsKey(Methods.EXTRA_FB_EPOCHS);
-                System.out.printf("%-12s %-8s %8.2f %8.2f %8s %8s%n", method, precision, min(trainSec),
+                boolean hasFb = Methods.get(method).byKey().containsKey(Methods.EXTRA_FB_EPOCHS)
+                        && median(fbSec) > 0;
+                if (method.equals(Methods.BP)) {
+                    bpTrain = median(trainSec);
+                }
+                System.out.printf("%-15s %-8s %9.2f %9.2f %8s %8s %9s%n", method, precision, min(trainSec),
                         median(trainSec), hasFb ? String.format("%.2f", min(fbSec)) : "-",
-                        hasFb ? String.format("%.2f", median(fbSec)) : "-");
+                        hasFb ? String.format("%.2f", median(fbSec)) : "-",
+                        Double.isNaN(bpTrain) ? "-" : String.format("%.2f", median(trainSec) / bpTrain));
             }
         }
     }
@@ -90,8 +102,9 @@ public final class EpochBenchmark {
     /** Parsed command-line options. */
     private record Options(List<String> methods, List<String> precisions, int repeats, int threads) {
         static Options parse(String[] args) {
-            List<String> methods = List.of(Methods.BP, Methods.DDTP_LINEAR);
-            List<String> precisions = List.of("float64", "float32");
+            List<String> methods = Methods.all().stream().map(MethodDescriptor::name)
+                    .filter(LearningRules::has).toList();
+            List<String> precisions = List.of("float64");
             int repeats = 3;
             int threads = 1;
             for (int k = 0; k < args.length; k++) {

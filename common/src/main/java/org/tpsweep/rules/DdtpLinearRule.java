@@ -43,12 +43,7 @@ public final class DdtpLinearRule extends ForwardRule {
 
     @Override
     public void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
-        int last = net.numLayers();
-        INDArray outDisp = LocalUpdate.outputDisplacement(lossGradient, beta);
-        for (int i = 1; i < last; i++) {
-            LocalUpdate.apply(pass, i, feedback.propagate(i, outDisp), true, grads.weight(i), grads.bias(i));
-        }
-        LocalUpdate.apply(pass, last, outDisp, false, grads.weight(last), grads.bias(last));
+        DfaRule.directFeedbackGradients(net, feedback, pass, lossGradient, beta, grads);
     }
 
     @Override

@@ -44,6 +44,14 @@ public final class LearningRules {
             DirectLinearFeedback fb = new DirectLinearFeedback(widths, dtype, init);
             return new DdtpLinearRule(net, fb, c.getDouble(Methods.TARGET_STEPSIZE), c.getDouble(Methods.SIGMA), noise);
         });
+        register(Methods.DFA, DfaRule::create);
+        register(Methods.GNT, GntRule::create);
+        register(Methods.DTP, DtpRule::create);
+        register(Methods.DTP_PRETRAINED, DtpRule::create);
+        register(Methods.DTP_DRL, DtpDrlRule::create);
+        register(Methods.DDTP_RHL, DdtpRhlRule::rhl);
+        register(Methods.DDTP_REC, DdtpRhlRule::rec);
+        register(Methods.DDTP_CONTROL, DdtpControlRule::create);
     }
 
     private static void register(String method, RuleFactory factory) {

@@ -7,34 +7,50 @@ import org.tpsweep.config.RunConfig;
 import org.tpsweep.metrics.AngleAccumulator;
 import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.metrics.Angles;
+import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.optim.Parameter;
 import org.tpsweep.rules.BackpropRule;
+import org.tpsweep.rules.GaussNewtonTargets;
 import org.tpsweep.rules.LearningRule;
+import org.tpsweep.rules.LocalUpdate;
 
 /**
  * Logs the alignment angles of ALGORITHMS.md §4 during the forward-training loop: on every
  * {@code angle_interval}-th minibatch (index j from 0 within the epoch, j mod interval = 0), the angle of the
  * rule's update ∇W_i of every layer with the BP gradient of the same minibatch and forward pass; averaged per
- * epoch. Never in feedback-only epochs. The BP reference is computed before the rule's own gradients (so no
- * rule can have consumed ∂ℒ/∂a_L) and compared after the feedback step, before the forward optimiser step.
+ * epoch. With {@code gnt_damping} = (λ_1 … λ_{L-1}) also, for hidden layers, the angle with the damped GNT
+ * update G_GNT = (1/B) Σ_b [2φ'(a_i,b) ⊙ Δh_i,b] h_{i-1,b}ᵀ, Δh_i,b = J_bᵀ(J_b J_bᵀ + λ_i I)⁻¹ ∂ℒ/∂a_L,b.
+ * Never in feedback-only epochs. The references are computed before the rule's own gradients (so no rule
+ * can have consumed ∂ℒ/∂a_L) and compared after the feedback step, before the forward optimiser step.
  */
 final class AlignmentMonitor {
     private final LearningRule rule;
     private final BackpropRule reference;
     private final int interval;
+    private final double[] gntDamping;
+    private final INDArray[] gntGradients;
     private final AngleAccumulator angles = new AngleAccumulator();
 
-    private AlignmentMonitor(LearningRule rule, int interval) {
+    private AlignmentMonitor(LearningRule rule, int interval, double[] gntDamping) {
         this.rule = rule;
         this.reference = new BackpropRule(rule.network());
         this.interval = interval;
+        this.gntDamping = gntDamping;
+        DenseNetwork net = rule.network();
+        this.gntGradients = new INDArray[net.numLayers()];
+        if (gntDamping.length > 0) {
+            for (int i = 1; i < net.numLayers(); i++) {
+                gntGradients[i] = net.weight(i).ulike();
+            }
+        }
     }
 
     /** The monitor the config asks for, or null when angles are off. */
     static AlignmentMonitor of(RunConfig config, LearningRule rule) {
         int interval = config.getInt(Methods.ANGLE_INTERVAL);
-        return interval == 0 ? null : new AlignmentMonitor(rule, interval);
+        return interval == 0 ? null
+                : new AlignmentMonitor(rule, interval, config.getDoubleList(Methods.GNT_DAMPING));
     }
 
     /** True when minibatch {@code j} of the epoch is logged. */
@@ -42,9 +58,17 @@ final class AlignmentMonitor {
         return j % interval == 0;
     }
 
-    /** Computes the BP reference gradients on this minibatch's forward pass. */
+    /** Computes the BP (and GNT) reference gradients on this minibatch's forward pass. */
     void computeReferences(ForwardPass pass, INDArray lossGradient) {
         reference.computeForwardGradients(pass, lossGradient);
+        if (gntDamping.length > 0) {
+            int last = rule.network().numLayers();
+            INDArray[] dh = GaussNewtonTargets.displacements(rule.network(), pass, lossGradient,
+                    i -> i < last ? gntDamping[i - 1] : 0.0);
+            for (int i = 1; i < last; i++) {
+                LocalUpdate.apply(pass, i, dh[i], true, gntGradients[i], null);
+            }
+        }
     }
 
     /** Logs the angle of each layer's rule gradient with its references. */
@@ -52,7 +76,11 @@ final class AlignmentMonitor {
         List<Parameter> ruleParams = rule.forwardParameters();
         List<Parameter> bpParams = reference.forwardParameters();
         for (int i = 1; i <= rule.network().numLayers(); i++) {
-            angles.add(AngleStats.BP, i, Angles.degrees(weightGradient(ruleParams, i), weightGradient(bpParams, i)));
+            INDArray ruleGradient = weightGradient(ruleParams, i);
+            angles.add(AngleStats.BP, i, Angles.degrees(ruleGradient, weightGradient(bpParams, i)));
+            if (gntDamping.length > 0 && i < rule.network().numLayers()) {
+                angles.add(AngleStats.GNT, i, Angles.degrees(ruleGradient, gntGradients[i]));
+            }
         }
     }
 

@@ -151,4 +151,20 @@ class TrainerTest {
         }
         assertEquals(0, new Trainer(small(Methods.BP, 3, Map.of()), mnist()).train(EpochListener.NONE).angles().size());
     }
+
+    @Test
+    void gntRuleHasZeroGntAngleWithItsOwnDampingAndPositiveOtherwise() {
+        Map<String, Object> p = Map.of(Methods.ANGLE_INTERVAL, 2, Methods.GN_DAMPING_TRAINING, 0.5,
+                Methods.GNT_DAMPING, java.util.List.of(0.5, 0.5));
+        TrainResult same = new Trainer(small(Methods.GNT, 3, p), mnist()).train(EpochListener.NONE);
+        var gnt = same.angles().stream().filter(a -> a.reference().equals("gnt")).toList();
+        assertEquals(2 * 2, gnt.size(), "2 epochs × 2 hidden layers");
+        gnt.forEach(a -> assertTrue(a.meanDeg() < 1e-3, "gnt against its own reference: " + a));
+
+        Map<String, Object> q = Map.of(Methods.ANGLE_INTERVAL, 2, Methods.GN_DAMPING_TRAINING, 0.5,
+                Methods.GNT_DAMPING, java.util.List.of(1e-4, 1e-4));
+        TrainResult other = new Trainer(small(Methods.GNT, 3, q), mnist()).train(EpochListener.NONE);
+        assertTrue(other.angles().stream().filter(a -> a.reference().equals("gnt")).allMatch(a -> a.meanDeg() > 0.1),
+                "another damping gives another direction");
+    }
 }

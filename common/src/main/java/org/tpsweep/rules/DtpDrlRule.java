@@ -1,0 +1,101 @@
+package org.tpsweep.rules;
+
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.tpsweep.config.Methods;
+import org.tpsweep.config.RunConfig;
+import org.tpsweep.nn.DenseNetwork;
+import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.optim.Parameter;
+
+/**
+ * dtp-drl ([M]'s DTPDRL, ALGORITHMS.md §3a): dtp's layer-wise feedback and targets ({@link LayerwiseFeedback}),
+ * each g_i (i = 2..L) trained by the difference reconstruction loss: h̃_{i-1} = h_{i-1} + σε (fresh ε per
+ * layer and step); ã_L = f_L ∘ … ∘ f_i(h̃_{i-1}); t_L = ã_L, t_{k-1} = g_k(t_k) + h_{k-1} − g_k(h_k) for
+ * k = L..i+1 with the clean activations; ĥ_{i-1} = g_i(t_i) + h_{i-1} − g_i(h_i);
+ * ℓ_i = (1/σ²) mean((h̃_{i-1} − ĥ_{i-1})²) over B × n_{i-1}, exactly 1/σ² (no floor). The gradient reaches
+ * only (Q_i, c_i), through both g_i(t_i) and g_i(h_i); the upper maps are constants.
+ */
+public final class DtpDrlRule extends ForwardRule {
+    private final LayerwiseFeedback feedback;
+    private final double beta;
+    private final double sigma;
+    private final GaussianNoise noise;
+
+    /**
+     * @param net   forward network (every layer with its bias)
+     * @param beta  output target step size β
+     * @param sigma feedback noise std σ &gt; 0
+     * @param noise the run's noise stream
+     */
+    public DtpDrlRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma,
+                      GaussianNoise noise) {
+        super(net);
+        if (!(sigma > 0)) {
+            throw new IllegalArgumentException("dtp-drl needs sigma > 0, got " + sigma);
+        }
+        this.feedback = feedback;
+        this.beta = beta;
+        this.sigma = sigma;
+        this.noise = noise;
+    }
+
+    /** The {@link RuleFactory} of dtp-drl: forward weights, then g_2 … g_L, from {@code init}. */
+    public static DtpDrlRule create(RunConfig c, int[] widths, DataType dtype, Random init, GaussianNoise noise) {
+        DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
+        LayerwiseFeedback fb = new LayerwiseFeedback(widths, dtype, init);
+        return new DtpDrlRule(net, fb, c.getDouble(Methods.TARGET_STEPSIZE), c.getDouble(Methods.SIGMA), noise);
+    }
+
+    /** The feedback maps. */
+    public LayerwiseFeedback feedback() {
+        return feedback;
+    }
+
+    @Override
+    public List<Parameter> feedbackParameters() {
+        return feedback.parameters();
+    }
+
+    @Override
+    public void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
+        feedback.localUpdates(pass, LocalUpdate.outputDisplacement(lossGradient, beta), grads);
+    }
+
+    @Override
+    public double computeFeedbackGradients(ForwardPass pass) {
+        INDArray[] clean = feedback.cleanOutputs(pass);    // g_k(h_k), once per step (shared with the targets)
+        double total = 0;
+        for (int i = 2; i <= net.numLayers(); i++) {
+            total += layerLoss(pass, i, DifferenceReconstruction.drawNoise(pass.h(i - 1), noise), clean);
+        }
+        feedback.forgetCleanOutputs();                      // the feedback step follows
+        return total;
+    }
+
+    /**
+     * ℓ_i for the given noise ε (B × n_{i-1}, consumed), with clean[k] = g_k(h_k), writing ∂ℓ_i/∂(Q_i, c_i)
+     * into their gradient buffers.
+     */
+    double layerLoss(ForwardPass pass, int i, INDArray eps, INDArray[] clean) {
+        INDArray shift = eps.muli(sigma);                                     // σε
+        INDArray t = net.forwardFrom(i - 1, shift.add(pass.h(i - 1)));       // t_L = ã_L
+        for (int k = net.numLayers(); k > i; k--) {
+            t = feedback.map(k).apply(t).addi(pass.h(k - 1)).subi(clean[k]);  // t_{k-1}
+        }
+        AffineFeedback g = feedback.map(i);
+        INDArray gt = g.apply(t);                                             // g_i(t_i)
+        INDArray r = gt.sub(clean[i]).subi(shift);                // ĥ − h̃ = g_i(t_i) − g_i(h_i) − σε
+        double count = r.length();
+        double norm = r.norm2Number().doubleValue();
+        double loss = norm * norm / (sigma * sigma * count);
+        double s = 2 / (sigma * sigma * count);
+        g.zeroGradient();
+        g.accumulateGradient(t, gt, r.mul(s));
+        g.accumulateGradient(pass.h(i), clean[i], r.muli(-s));
+        return loss;
+    }
+}

@@ -1,0 +1,98 @@
+package org.tpsweep.rules;
+
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.tpsweep.config.Methods;
+import org.tpsweep.config.RunConfig;
+import org.tpsweep.nn.DenseNetwork;
+import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.optim.Parameter;
+
+/**
+ * dtp and dtp-pretrained ([M], ALGORITHMS.md §3a; the two differ only in their schedule and feedback weight
+ * decay, which the trainer applies): layer-wise feedback g_i(u) = tanh(Q_i u + c_i), difference-corrected
+ * targets and local updates in every layer ({@link LayerwiseFeedback}); each g_i trained by the layer-wise
+ * reconstruction loss on the current minibatch, h̃ = h_{i-1} + σε (fresh ε per layer and step),
+ * ℓ_i = mean((g_i(f_i(h̃)) − h̃)²) / max(σ, 0.02)² over B × n_{i-1}, gradient w.r.t. (Q_i, c_i) only.
+ */
+public final class DtpRule extends ForwardRule {
+    /** The floor of σ in the loss scale 1/max(σ, 0.02)² (dtp and dtp-pretrained only; the noise uses σ). */
+    public static final double SIGMA_FLOOR = 0.02;
+
+    private final LayerwiseFeedback feedback;
+    private final double beta;
+    private final double sigma;
+    private final double lossScale;
+    private final GaussianNoise noise;
+
+    /**
+     * @param net   forward network (every layer with its bias)
+     * @param beta  output target step size β
+     * @param sigma feedback noise std σ ≥ 0
+     * @param noise the run's noise stream
+     */
+    public DtpRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma, GaussianNoise noise) {
+        super(net);
+        if (!(sigma >= 0)) {
+            throw new IllegalArgumentException("dtp needs sigma >= 0, got " + sigma);
+        }
+        this.feedback = feedback;
+        this.beta = beta;
+        this.sigma = sigma;
+        double floored = Math.max(sigma, SIGMA_FLOOR);
+        this.lossScale = 1.0 / (floored * floored);
+        this.noise = noise;
+    }
+
+    /** The {@link RuleFactory} of dtp and dtp-pretrained: forward weights, then g_2 … g_L, from {@code init}. */
+    public static DtpRule create(RunConfig c, int[] widths, DataType dtype, Random init, GaussianNoise noise) {
+        DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
+        LayerwiseFeedback fb = new LayerwiseFeedback(widths, dtype, init);
+        return new DtpRule(net, fb, c.getDouble(Methods.TARGET_STEPSIZE), c.getDouble(Methods.SIGMA), noise);
+    }
+
+    /** The feedback maps. */
+    public LayerwiseFeedback feedback() {
+        return feedback;
+    }
+
+    @Override
+    public List<Parameter> feedbackParameters() {
+        return feedback.parameters();
+    }
+
+    @Override
+    public void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
+        feedback.localUpdates(pass, LocalUpdate.outputDisplacement(lossGradient, beta), grads);
+    }
+
+    @Override
+    public double computeFeedbackGradients(ForwardPass pass) {
+        double total = 0;
+        for (int i = 2; i <= net.numLayers(); i++) {
+            total += layerLoss(pass, i, DifferenceReconstruction.drawNoise(pass.h(i - 1), noise));
+        }
+        feedback.forgetCleanOutputs();          // the feedback step follows
+        return total;
+    }
+
+    /**
+     * ℓ_i for the given noise ε (B × n_{i-1}, consumed), writing ∂ℓ_i/∂(Q_i, c_i) into their gradient buffers.
+     */
+    double layerLoss(ForwardPass pass, int i, INDArray eps) {
+        INDArray hTilde = eps.muli(sigma).addi(pass.h(i - 1));           // h̃ = h_{i-1} + σε
+        INDArray f = net.layer(i, hTilde);                                // f_i(h̃), a constant
+        AffineFeedback g = feedback.map(i);
+        INDArray rec = g.apply(f);                                        // g_i(f_i(h̃))
+        INDArray r = rec.sub(hTilde);
+        double count = r.length();
+        double norm = r.norm2Number().doubleValue();
+        double loss = norm * norm * lossScale / count;
+        g.zeroGradient();
+        g.accumulateGradient(f, rec, r.muli(2 * lossScale / count));
+        return loss;
+    }
+}
