@@ -1,6 +1,5 @@
 package org.tpsweep.rules;
 
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -9,7 +8,6 @@ import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.nn.GaussianNoise;
-import org.tpsweep.optim.Parameter;
 
 /**
  * dtp-drl ([M]'s DTPDRL, ALGORITHMS.md §3a): dtp's layer-wise feedback and targets ({@link LayerwiseFeedback}),
@@ -19,11 +17,7 @@ import org.tpsweep.optim.Parameter;
  * ℓ_i = (1/σ²) mean((h̃_{i-1} − ĥ_{i-1})²) over B × n_{i-1}, exactly 1/σ² (no floor). The gradient reaches
  * only (Q_i, c_i), through both g_i(t_i) and g_i(h_i); the upper maps are constants.
  */
-public final class DtpDrlRule extends ForwardRule {
-    private final LayerwiseFeedback feedback;
-    private final double beta;
-    private final double sigma;
-    private final GaussianNoise noise;
+public final class DtpDrlRule extends LayerwiseRule {
 
     /**
      * @param net   forward network (every layer with its bias)
@@ -33,14 +27,10 @@ public final class DtpDrlRule extends ForwardRule {
      */
     public DtpDrlRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma,
                       GaussianNoise noise) {
-        super(net);
+        super(net, feedback, beta, sigma, noise);
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("dtp-drl needs sigma > 0, got " + sigma);
         }
-        this.feedback = feedback;
-        this.beta = beta;
-        this.sigma = sigma;
-        this.noise = noise;
     }
 
     /** The {@link RuleFactory} of dtp-drl: forward weights, then g_2 … g_L, from {@code init}. */
@@ -48,21 +38,6 @@ public final class DtpDrlRule extends ForwardRule {
         DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
         LayerwiseFeedback fb = new LayerwiseFeedback(widths, dtype, init);
         return new DtpDrlRule(net, fb, c.getDouble(Methods.TARGET_STEPSIZE), c.getDouble(Methods.SIGMA), noise);
-    }
-
-    /** The feedback maps. */
-    public LayerwiseFeedback feedback() {
-        return feedback;
-    }
-
-    @Override
-    public List<Parameter> feedbackParameters() {
-        return feedback.parameters();
-    }
-
-    @Override
-    public void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
-        feedback.localUpdates(pass, LocalUpdate.outputDisplacement(lossGradient, beta), grads);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.tpsweep.rules;
 
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -9,7 +8,6 @@ import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.nn.GaussianNoise;
-import org.tpsweep.optim.Parameter;
 
 /**
  * dtp and dtp-pretrained ([M], ALGORITHMS.md §3a; the two differ only in their schedule and feedback weight
@@ -18,15 +16,11 @@ import org.tpsweep.optim.Parameter;
  * reconstruction loss on the current minibatch, h̃ = h_{i-1} + σε (fresh ε per layer and step),
  * ℓ_i = mean((g_i(f_i(h̃)) − h̃)²) / max(σ, 0.02)² over B × n_{i-1}, gradient w.r.t. (Q_i, c_i) only.
  */
-public final class DtpRule extends ForwardRule {
+public final class DtpRule extends LayerwiseRule {
     /** The floor of σ in the loss scale 1/max(σ, 0.02)² (dtp and dtp-pretrained only; the noise uses σ). */
     public static final double SIGMA_FLOOR = 0.02;
 
-    private final LayerwiseFeedback feedback;
-    private final double beta;
-    private final double sigma;
     private final double lossScale;
-    private final GaussianNoise noise;
 
     /**
      * @param net   forward network (every layer with its bias)
@@ -35,16 +29,12 @@ public final class DtpRule extends ForwardRule {
      * @param noise the run's noise stream
      */
     public DtpRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma, GaussianNoise noise) {
-        super(net);
+        super(net, feedback, beta, sigma, noise);
         if (!(sigma >= 0)) {
             throw new IllegalArgumentException("dtp needs sigma >= 0, got " + sigma);
         }
-        this.feedback = feedback;
-        this.beta = beta;
-        this.sigma = sigma;
         double floored = Math.max(sigma, SIGMA_FLOOR);
         this.lossScale = 1.0 / (floored * floored);
-        this.noise = noise;
     }
 
     /** The {@link RuleFactory} of dtp and dtp-pretrained: forward weights, then g_2 … g_L, from {@code init}. */
@@ -52,21 +42,6 @@ public final class DtpRule extends ForwardRule {
         DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
         LayerwiseFeedback fb = new LayerwiseFeedback(widths, dtype, init);
         return new DtpRule(net, fb, c.getDouble(Methods.TARGET_STEPSIZE), c.getDouble(Methods.SIGMA), noise);
-    }
-
-    /** The feedback maps. */
-    public LayerwiseFeedback feedback() {
-        return feedback;
-    }
-
-    @Override
-    public List<Parameter> feedbackParameters() {
-        return feedback.parameters();
-    }
-
-    @Override
-    public void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
-        feedback.localUpdates(pass, LocalUpdate.outputDisplacement(lossGradient, beta), grads);
     }
 
     @Override

@@ -7,15 +7,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DataDirectory;
-import org.tpsweep.data.DataSplits;
 import org.tpsweep.data.DatasetCache;
 import org.tpsweep.data.LabeledData;
 import org.tpsweep.data.TrainTestData;
-import org.tpsweep.rules.LearningRules;
 
 /**
  * The training loop on real MNIST: check 9 (same seed → identical per-epoch metrics), check 10 (bp and

@@ -1,0 +1,48 @@
+package org.tpsweep.rules;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tpsweep.nn.DenseNetwork;
+import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.optim.Parameter;
+
+/**
+ * What dtp, dtp-pretrained and dtp-drl share (ALGORITHMS.md §3a): layer-wise feedback maps g_2 … g_L
+ * ({@link LayerwiseFeedback}), difference-corrected targets from τ_L = a_L − β ∂ℒ/∂a_L, local updates in
+ * every layer, and feedback noise σ. Subclasses define only the feedback loss.
+ */
+public abstract class LayerwiseRule extends ForwardRule {
+    /** The trained feedback maps. */
+    protected final LayerwiseFeedback feedback;
+    /** Output target step size β. */
+    protected final double beta;
+    /** Feedback noise std σ. */
+    protected final double sigma;
+    /** The run's noise stream. */
+    protected final GaussianNoise noise;
+
+    protected LayerwiseRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma,
+                            GaussianNoise noise) {
+        super(net);
+        this.feedback = feedback;
+        this.beta = beta;
+        this.sigma = sigma;
+        this.noise = noise;
+    }
+
+    /** The feedback maps. */
+    public final LayerwiseFeedback feedback() {
+        return feedback;
+    }
+
+    @Override
+    public final List<Parameter> feedbackParameters() {
+        return feedback.parameters();
+    }
+
+    @Override
+    public final void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
+        feedback.localUpdates(pass, LocalUpdate.outputDisplacement(lossGradient, beta), grads);
+    }
+}
