@@ -8,7 +8,9 @@ public final class Datasets {
     public static final String FASHION_MNIST = "fashion-mnist";
     /** MNIST where only the first hidden layer's forward weights train ([M]'s Frozen-MNIST; ALGORITHMS.md §2). */
     public static final String FROZEN_MNIST = "frozen-mnist";
-    private static final List<String> ALL = List.of(MNIST, FASHION_MNIST, FROZEN_MNIST);
+    /** [M]'s synthetic student–teacher regression (ALGORITHMS.md §5), MSE loss, generated in memory. */
+    public static final String STUDENT_TEACHER = "student-teacher";
+    private static final List<String> ALL = List.of(MNIST, FASHION_MNIST, FROZEN_MNIST, STUDENT_TEACHER);
 
     private Datasets() {
     }
@@ -21,6 +23,21 @@ public final class Datasets {
     /** The dataset whose files and normalisation {@code name} uses (frozen-mnist reads MNIST). */
     public static String files(String name) {
         return FROZEN_MNIST.equals(name) ? MNIST : name;
+    }
+
+    /** True for generated data sets (no files to fetch or read). */
+    public static boolean isSynthetic(String name) {
+        return STUDENT_TEACHER.equals(name);
+    }
+
+    /** True for the regression set, trained and evaluated with the mean squared error. */
+    public static boolean isRegression(String name) {
+        return STUDENT_TEACHER.equals(name);
+    }
+
+    /** Training samples held out for validation: 5000 for the image sets ([M]), 1000 for student–teacher. */
+    public static int validationSize(String name) {
+        return STUDENT_TEACHER.equals(name) ? 1000 : 5000;
     }
 
     /** True when only W_1 and b_1 train on {@code name} (the other layers' gradients are still computed). */

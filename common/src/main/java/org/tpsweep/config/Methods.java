@@ -21,6 +21,8 @@ public final class Methods {
     public static final String BATCH_SIZE = "batch_size";
     public static final String PRECISION = "precision";
     public static final String NO_VAL_SET = "no_val_set";
+    /** Compute the forward updates but never apply them ([M]'s toy experiments, freeze_forward_weights). */
+    public static final String FREEZE_FORWARD = "freeze_forward";
     /** Alignment angles: every this many training minibatches (0 = off), and the GNT dampings λ_i. */
     public static final String ANGLE_INTERVAL = "angle_interval";
     public static final String GNT_DAMPING = "gnt_damping";
@@ -170,6 +172,8 @@ public final class Methods {
                         + "when gnt_damping is set) on every N-th training minibatch; 0 = off"),
                 ParamDef.doubleList(GNT_DAMPING, 0.0, "damping λ_i of the GNT reference update per hidden layer for "
                         + "the GNT angles (empty = no GNT angles)"),
+                ParamDef.flag(FREEZE_FORWARD, false, "compute forward updates (and their angles) but never apply "
+                        + "them; feedback weights still train"),
                 ParamDef.flag(NO_VAL_SET, false, "train on the whole training set without a validation split; "
                         + "the reported test error is then the last epoch's ([M]'s *_train configs)"),
                 ParamDef.choice(PRECISION, precision, List.of("float64", "float32"), "floating-point precision"));

@@ -33,6 +33,9 @@ public final class DatasetFiles {
     /** Throws a {@link ConfigException} naming every missing file and the command that fetches them. */
     public static void checkPresent(String dataset, Path dataDir) {
         Datasets.require(dataset);
+        if (Datasets.isSynthetic(dataset)) {
+            return;
+        }
         List<String> missing = new ArrayList<>();
         for (String base : BASE_NAMES) {
             if (find(dataset, dataDir, base) == null) {
@@ -49,6 +52,9 @@ public final class DatasetFiles {
     /** Reads, checks and normalises the four files of {@code dataset} under {@code dataDir}. */
     public static TrainTestData load(String dataset, Path dataDir) {
         checkPresent(dataset, dataDir);
+        if (Datasets.isSynthetic(dataset)) {
+            return StudentTeacher.generate();
+        }
         float[] table = normalisation(dataset);
         LabeledData train = loadSplit(find(dataset, dataDir, TRAIN_IMAGES), find(dataset, dataDir, TRAIN_LABELS), table);
         LabeledData test = loadSplit(find(dataset, dataDir, TEST_IMAGES), find(dataset, dataDir, TEST_LABELS), table);

@@ -5,12 +5,34 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * An immutable in-memory labelled data set: {@code n} samples of {@code dim} already-normalised features,
- * row-major in {@code x} (n × dim), with class labels {@code y} in 0..numClasses−1. The arrays are shared,
- * not copied, by the constructor and the accessors: nobody may modify them. Builds ND4J minibatches.
+ * An immutable in-memory data set: {@code n} samples of {@code dim} already-normalised features, row-major in
+ * {@code x} (n × dim), with either class labels {@code y} in 0..numClasses−1 (classification) or real targets
+ * {@code targets}, n × numClasses row-major (regression; {@code y} then holds zeros). The arrays are shared,
+ * not copied, by the constructor and the accessors: nobody may modify them. Builds ND4J minibatches whose
+ * target array is the one-hot labels or the regression targets.
  */
-public record LabeledData(float[] x, int[] y, int n, int dim, int numClasses) {
+public record LabeledData(float[] x, int[] y, float[] targets, int n, int dim, int numClasses) {
+
+    /** A classification set. */
+    public LabeledData(float[] x, int[] y, int n, int dim, int numClasses) {
+        this(x, y, null, n, dim, numClasses);
+    }
+
+    /** A regression set with {@code outputs} real targets per sample. */
+    public static LabeledData regression(float[] x, float[] targets, int n, int dim, int outputs) {
+        return new LabeledData(x, new int[n], targets, n, dim, outputs);
+    }
+
+    /** True for a regression set (real targets instead of class labels). */
+    public boolean isRegression() {
+        return targets != null;
+    }
+
     public LabeledData {
+        if (targets != null && targets.length != (long) n * numClasses) {
+            throw new IllegalArgumentException("targets has " + targets.length + " values, expected n·outputs = "
+                    + (long) n * numClasses);
+        }
         if (n < 0 || dim <= 0 || numClasses <= 0) {
             throw new IllegalArgumentException("bad shape n=" + n + ", dim=" + dim + ", numClasses=" + numClasses);
         }
@@ -32,12 +54,16 @@ public record LabeledData(float[] x, int[] y, int n, int dim, int numClasses) {
         int m = indices.length;
         float[] sx = new float[Math.multiplyExact(m, dim)];
         int[] sy = new int[m];
+        float[] st = targets == null ? null : new float[Math.multiplyExact(m, numClasses)];
         for (int k = 0; k < m; k++) {
             int i = checkRow(indices[k]);
             System.arraycopy(x, i * dim, sx, k * dim, dim);
             sy[k] = y[i];
+            if (st != null) {
+                System.arraycopy(targets, i * numClasses, st, k * numClasses, numClasses);
+            }
         }
-        return new LabeledData(sx, sy, m, dim, numClasses);
+        return new LabeledData(sx, sy, st, m, dim, numClasses);
     }
 
     /** The batch of rows {@code indices[from..to)} (to exclusive, from < to) as {@code dtype} arrays, C order. */
@@ -67,7 +93,14 @@ public record LabeledData(float[] x, int[] y, int n, int dim, int numClasses) {
                 for (int j = 0; j < dim; j++) {
                     xd[dst + j] = x[src + j];
                 }
-                od[k * numClasses + labels[k]] = 1.0;
+                if (targets == null) {
+                    od[k * numClasses + labels[k]] = 1.0;
+                } else {
+                    int t = indices[from + k] * numClasses;
+                    for (int j = 0; j < numClasses; j++) {
+                        od[k * numClasses + j] = targets[t + j];
+                    }
+                }
             }
             xs = Nd4j.create(xd, xShape, 'c');
             onehot = Nd4j.create(od, yShape, 'c');
@@ -76,7 +109,11 @@ public record LabeledData(float[] x, int[] y, int n, int dim, int numClasses) {
             float[] of = new float[b * numClasses];
             for (int k = 0; k < b; k++) {
                 System.arraycopy(x, indices[from + k] * dim, xf, k * dim, dim);
-                of[k * numClasses + labels[k]] = 1f;
+                if (targets == null) {
+                    of[k * numClasses + labels[k]] = 1f;
+                } else {
+                    System.arraycopy(targets, indices[from + k] * numClasses, of, k * numClasses, numClasses);
+                }
             }
             xs = Nd4j.create(xf, xShape, 'c');
             onehot = Nd4j.create(of, yShape, 'c');

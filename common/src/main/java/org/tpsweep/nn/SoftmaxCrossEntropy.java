@@ -12,19 +12,6 @@ public final class SoftmaxCrossEntropy {
     private SoftmaxCrossEntropy() {
     }
 
-    /** Loss, gradient and correct-prediction count of one batch. */
-    public record Result(double meanLoss, INDArray gradient, int correct, int batchSize) {
-        /** Sum of the per-sample losses. */
-        public double sumLoss() {
-            return meanLoss * batchSize;
-        }
-
-        /** Share of correctly classified samples. */
-        public double accuracy() {
-            return (double) correct / batchSize;
-        }
-    }
-
     /**
      * Evaluates the batch.
      *
@@ -32,7 +19,7 @@ public final class SoftmaxCrossEntropy {
      * @param onehot one-hot labels, B × C, same dtype
      * @param withGradient whether to compute ∂ℒ/∂a_L (false for evaluation)
      */
-    public static Result evaluate(INDArray logits, INDArray onehot, boolean withGradient) {
+    public static LossResult evaluate(INDArray logits, INDArray onehot, boolean withGradient) {
         int b = (int) logits.rows();
         INDArray max = logits.max(1).reshape(b, 1);
         INDArray shifted = logits.subColumnVector(max);
@@ -47,7 +34,7 @@ public final class SoftmaxCrossEntropy {
         if (withGradient) {
             grad = exp.diviColumnVector(sumExp).subi(onehot).divi(b);
         }
-        return new Result(meanLoss, grad, correct, b);
+        return new LossResult(meanLoss, grad, correct, b);
     }
 
     /** Number of rows whose arg-max logit is the labelled class. */

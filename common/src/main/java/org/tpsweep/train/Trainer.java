@@ -20,7 +20,8 @@ import org.tpsweep.data.TrainTestData;
 import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.nn.GaussianNoise;
-import org.tpsweep.nn.SoftmaxCrossEntropy;
+import org.tpsweep.nn.Loss;
+import org.tpsweep.nn.LossResult;
 import org.tpsweep.nn.StepWorkspace;
 import org.tpsweep.optim.Adam;
 import org.tpsweep.optim.AdamSettings;
@@ -36,7 +37,7 @@ import org.tpsweep.rules.LearningRules;
  * {@code normalize_lr}. A non-finite loss ends the run with status {@code diverged}.
  */
 public final class Trainer {
-    /** Validation samples held out of the training set ([M]: 55000/5000). */
+    /** Validation samples held out of an image training set ([M]: 55000/5000; see Datasets.validationSize). */
     public static final int VALIDATION_SIZE = 5000;
     private static final String WORKSPACE = "tp-train-step";
 
@@ -50,17 +51,21 @@ public final class Trainer {
     private final Adam forwardOptimizer;
     private final Adam feedbackOptimizer;
     private final SplittableRandom shuffle;
+    private final Loss lossFunction;
+    private final boolean freezeForward;
     private final AlignmentMonitor alignment;
 
     public Trainer(RunConfig config, TrainTestData data) {
         this.config = config;
         RngStreams rng = RngStreams.of(config.seed());
-        Split split = DataSplits.split(data.train(), config.getBoolean(Methods.NO_VAL_SET) ? 0 : VALIDATION_SIZE,
+        Split split = DataSplits.split(data.train(), config.getBoolean(Methods.NO_VAL_SET) ? 0 : Datasets.validationSize(config.dataset()),
                 config.getInt(Methods.TRAIN_SUBSET), rng.splitSeed());
         this.train = split.train();
         this.validation = split.validation();
         this.test = data.test();
         this.dtype = LearningRules.dataType(config);
+        this.freezeForward = config.getBoolean(Methods.FREEZE_FORWARD);
+        this.lossFunction = Datasets.isRegression(config.dataset()) ? Loss.MEAN_SQUARED_ERROR : Loss.CROSS_ENTROPY;
         this.batchSize = config.getInt(Methods.BATCH_SIZE);
         Random init = Nd4j.getRandomFactory().getNewRandomInstance(rng.initSeed());
         GaussianNoise noise = new GaussianNoise(rng.noiseSeed());
@@ -135,8 +140,8 @@ public final class Trainer {
                 }
                 double fbSeconds = (System.nanoTime() - t1) / 1e9;
                 Evaluator.Score val = validation.n() == 0 ? new Evaluator.Score(Double.NaN, Double.NaN)
-                        : Evaluator.evaluate(rule.network(), validation, dtype);
-                Evaluator.Score tst = Evaluator.evaluate(rule.network(), test, dtype);
+                        : Evaluator.evaluate(rule.network(), validation, dtype, lossFunction);
+                Evaluator.Score tst = Evaluator.evaluate(rule.network(), test, dtype, lossFunction);
                 if ((validation.n() > 0 && !Double.isFinite(val.loss())) || !Double.isFinite(tst.loss())) {
                     throw new Divergence("non-finite validation/test loss after epoch " + epoch);
                 }
@@ -164,12 +169,12 @@ public final class Trainer {
             try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
                 Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
                 ForwardPass pass = rule.network().forward(batch.x());
-                SoftmaxCrossEntropy.Result loss = SoftmaxCrossEntropy.evaluate(pass.logits(), batch.onehot(), true);
+                LossResult loss = lossFunction.evaluate(pass.logits(), batch.targets(), true);
                 if (!Double.isFinite(loss.meanLoss())) {
                     throw new Divergence("non-finite training loss in epoch " + epoch + ", minibatch " + j);
                 }
                 lossSum += loss.meanLoss();
-                errorSum += 1.0 - loss.accuracy();
+                errorSum += lossFunction.isRegression() ? loss.meanLoss() : 1.0 - loss.accuracy();
                 boolean logAngles = alignment != null && alignment.due(j);
                 if (logAngles) {
                     alignment.computeReferences(pass, loss.gradient());
@@ -181,7 +186,9 @@ public final class Trainer {
                 if (logAngles) {
                     alignment.compare();
                 }
-                forwardOptimizer.step();
+                if (!freezeForward) {
+                    forwardOptimizer.step();
+                }
             }
         }
         return new double[] {lossSum / batches, errorSum / batches};

@@ -52,7 +52,7 @@ class LabeledDataTest {
     void batchCastsToOtherFloatingTypes() {
         Batch b = sample().batch(new int[] {0, 1}, 0, 2, DataType.HALF);
         assertEquals(DataType.HALF, b.x().dataType());
-        assertEquals(DataType.HALF, b.onehot().dataType());
+        assertEquals(DataType.HALF, b.targets().dataType());
         assertEquals(11.25, b.x().getDouble(1, 1), 1e-2);
     }
 
@@ -76,7 +76,7 @@ class LabeledDataTest {
 
     private static void checkBatch(Batch b, int[] rows, DataType dtype) {
         INDArray x = b.x();
-        INDArray onehot = b.onehot();
+        INDArray onehot = b.targets();
         assertEquals(dtype, x.dataType());
         assertEquals(dtype, onehot.dataType());
         assertEquals('c', x.ordering());

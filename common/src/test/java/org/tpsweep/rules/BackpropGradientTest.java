@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tpsweep.nn.DenseNetwork;
+import org.tpsweep.nn.LossResult;
 import org.tpsweep.nn.SoftmaxCrossEntropy;
 
 /** ALGORITHMS.md §6 check 1: the BP gradient equals central finite differences of ℒ. */
@@ -17,7 +18,7 @@ class BackpropGradientTest {
         INDArray x = SmallNetworks.inputs(7, 5, 12);
         INDArray y = SmallNetworks.onehot(7, 3, 13);
         BackpropRule rule = new BackpropRule(net);
-        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(net.forward(x).logits(), y, true);
+        LossResult r = SoftmaxCrossEntropy.evaluate(net.forward(x).logits(), y, true);
         rule.computeForwardGradients(net.forward(x), r.gradient());
 
         double h = 1e-5;

@@ -28,6 +28,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.nn.LossResult;
 import org.tpsweep.nn.SoftmaxCrossEntropy;
 import org.tpsweep.optim.Adam;
 import org.tpsweep.optim.AdamSettings;
@@ -99,7 +100,7 @@ class Dl4jCrossCheckTest {
         DenseNetwork net = DenseNetwork.of(dup(p.w0), dup(p.b0));
         BackpropRule rule = new BackpropRule(net);
         ForwardPass pass = net.forward(p.xs[0]);
-        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(pass.logits(), p.ys[0], true);
+        LossResult r = SoftmaxCrossEntropy.evaluate(pass.logits(), p.ys[0], true);
         rule.computeForwardGradients(pass, r.gradient());
         List<Parameter> params = rule.forwardParameters();
 
@@ -195,7 +196,7 @@ class Dl4jCrossCheckTest {
         double[] losses = new double[STEPS];
         for (int s = 0; s < STEPS; s++) {
             ForwardPass pass = net.forward(p.xs[s]);
-            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(pass.logits(), p.ys[s], true);
+            LossResult r = SoftmaxCrossEntropy.evaluate(pass.logits(), p.ys[s], true);
             losses[s] = r.meanLoss();
             rule.computeForwardGradients(pass, r.gradient());
             for (Parameter q : params) {
@@ -213,7 +214,7 @@ class Dl4jCrossCheckTest {
         double[] losses = new double[steps];
         for (int s = 0; s < steps; s++) {
             ForwardPass pass = net.forward(p.xs[s]);
-            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(pass.logits(), p.ys[s], true);
+            LossResult r = SoftmaxCrossEntropy.evaluate(pass.logits(), p.ys[s], true);
             losses[s] = r.meanLoss();
             rule.computeForwardGradients(pass, r.gradient());
             adam.step();

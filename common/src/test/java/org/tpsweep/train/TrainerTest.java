@@ -164,4 +164,29 @@ class TrainerTest {
         assertTrue(other.angles().stream().filter(a -> a.reference().equals("gnt")).allMatch(a -> a.meanDeg() > 0.1),
                 "another damping gives another direction");
     }
+
+    @Test
+    void studentTeacherRegressionTrainsWithMseAndFrozenForwardWeightsStayPut() {
+        Map<String, Object> p = Map.of(Methods.EPOCHS, 3, Methods.NUM_HIDDEN, 2, Methods.SIZE_HIDDEN, 6,
+                Methods.BATCH_SIZE, 32, Methods.LR, 0.01);
+        TrainTestData st = DatasetCache.get("student-teacher", DataDirectory.resolve());
+        TrainResult r = new Trainer(RunConfig.of(Methods.BP, "student-teacher", 1, p), st).train(EpochListener.NONE);
+        assertEquals(RunStatus.OK, r.status(), r.message());
+        EpochMetrics first = r.epochs().get(0);
+        EpochMetrics last = r.epochs().get(2);
+        assertTrue(last.valLoss() < 0.9 * first.valLoss(), first + " → " + last);
+        assertEquals(last.valLoss(), last.valError(), 0.0, "regression: the error is the MSE");
+
+        Map<String, Object> q = new java.util.HashMap<>(p);
+        q.put(Methods.FREEZE_FORWARD, true);
+        q.put(Methods.EPOCHS_FB, 1);
+        Trainer frozen = new Trainer(RunConfig.of(Methods.DDTP_LINEAR, "student-teacher", 1, q), st);
+        var w = frozen.rule().forwardParameters().stream().map(x -> x.value().dup()).toList();
+        var fb = frozen.rule().feedbackParameters().get(0).value().dup();
+        frozen.train(EpochListener.NONE);
+        for (int k = 0; k < w.size(); k++) {
+            assertEquals(w.get(k), frozen.rule().forwardParameters().get(k).value());
+        }
+        assertTrue(!fb.equals(frozen.rule().feedbackParameters().get(0).value()), "feedback still trains");
+    }
 }
