@@ -23,6 +23,8 @@ public final class Methods {
     public static final String NO_VAL_SET = "no_val_set";
     /** Compute the forward updates but never apply them ([M]'s toy experiments, freeze_forward_weights). */
     public static final String FREEZE_FORWARD = "freeze_forward";
+    /** [M]'s λ search: after epoch 3, choose each hidden layer's GNT damping and end the run. */
+    public static final String GN_DAMPING_SEARCH = "gn_damping_search";
     /** Alignment angles: every this many training minibatches (0 = off), and the GNT dampings λ_i. */
     public static final String ANGLE_INTERVAL = "angle_interval";
     public static final String GNT_DAMPING = "gnt_damping";
@@ -172,6 +174,8 @@ public final class Methods {
                         + "when gnt_damping is set) on every N-th training minibatch; 0 = off"),
                 ParamDef.doubleList(GNT_DAMPING, 0.0, "damping λ_i of the GNT reference update per hidden layer for "
                         + "the GNT angles (empty = no GNT angles)"),
+                ParamDef.flag(GN_DAMPING_SEARCH, false, "analysis run: after epoch 3, one frozen pass choosing "
+                        + "each hidden layer's GNT damping λ (smallest mean GNT angle); the run then ends"),
                 ParamDef.flag(FREEZE_FORWARD, false, "compute forward updates (and their angles) but never apply "
                         + "them; feedback weights still train"),
                 ParamDef.flag(NO_VAL_SET, false, "train on the whole training set without a validation split; "

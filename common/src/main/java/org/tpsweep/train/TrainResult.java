@@ -8,11 +8,12 @@ import org.tpsweep.metrics.AngleStats;
  * The outcome of one training run. {@code testError} is the test error at the best-validation epoch
  * ({@code bestEpoch}, the first epoch with minimal validation error); NaN when no epoch finished.
  * {@code message} explains a {@code diverged} or {@code failed} status (empty when ok). {@code angles} holds the
- * per-epoch alignment-angle statistics when the run logged them (empty otherwise).
+ * per-epoch alignment-angle statistics when the run logged them (empty otherwise); {@code selectedDamping} the
+ * λ per hidden layer chosen by a λ-search run ("λ1,λ2,…"; empty otherwise).
  */
 public record TrainResult(RunStatus status, String message, List<EpochMetrics> epochs, int bestEpoch,
                           double testError, double bestValError, double finalTrainLoss, double secondsPerEpoch,
-                          Instant startedAt, Instant finishedAt, List<AngleStats> angles)
+                          Instant startedAt, Instant finishedAt, List<AngleStats> angles, String selectedDamping)
         implements java.io.Serializable {
 
     public TrainResult {

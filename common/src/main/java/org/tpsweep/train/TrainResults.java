@@ -13,7 +13,7 @@ final class TrainResults {
     }
 
     static TrainResult of(RunStatus status, String message, List<EpochMetrics> epochs, List<AngleStats> angles,
-                          Instant started) {
+                          String selectedDamping, Instant started) {
         int best = 0;
         double bestVal = Double.NaN;
         double testAtBest = Double.NaN;
@@ -30,6 +30,6 @@ final class TrainResults {
         double finalTrainLoss = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).trainLoss();
         double secondsPerEpoch = epochs.isEmpty() ? Double.NaN : secondsSum / epochs.size();
         return new TrainResult(status, message, epochs, best, testAtBest, bestVal, finalTrainLoss, secondsPerEpoch,
-                started, Instant.now(), angles);
+                started, Instant.now(), angles, selectedDamping);
     }
 }

@@ -40,6 +40,8 @@ public final class Trainer {
     /** Validation samples held out of an image training set ([M]: 55000/5000; see Datasets.validationSize). */
     public static final int VALIDATION_SIZE = 5000;
     private static final String WORKSPACE = "tp-train-step";
+    /** The λ search runs after this epoch ([M]'s code: after three; its text says two). */
+    private static final int DAMPING_SEARCH_EPOCH = 3;
 
     private final RunConfig config;
     private final LabeledData train;
@@ -121,6 +123,7 @@ public final class Trainer {
         Instant started = Instant.now();
         List<EpochMetrics> epochs = new ArrayList<>();
         List<AngleStats> angles = new ArrayList<>();
+        String selectedDamping = "";
         try {
             if (rule.trainsFeedback()) {
                 for (int e = 0; e < config.getInt(Methods.EPOCHS_FB); e++) {
@@ -152,10 +155,17 @@ public final class Trainer {
                         tst.loss(), tst.error(), seconds, fbSeconds);
                 epochs.add(m);
                 listener.onEpoch(m);
+                if (epoch == DAMPING_SEARCH_EPOCH && config.getBoolean(Methods.GN_DAMPING_SEARCH)) {
+                    DampingSearch.Outcome found = DampingSearch.run(rule, train, batchSize, dtype, lossFunction,
+                            shuffle, epoch);
+                    angles.addAll(found.angles());
+                    selectedDamping = found.chosenText();
+                    break;
+                }
             }
-            return TrainResults.of(RunStatus.OK, "", epochs, angles, started);
+            return TrainResults.of(RunStatus.OK, "", epochs, angles, selectedDamping, started);
         } catch (Divergence d) {
-            return TrainResults.of(RunStatus.DIVERGED, d.getMessage(), epochs, angles, started);
+            return TrainResults.of(RunStatus.DIVERGED, d.getMessage(), epochs, angles, selectedDamping, started);
         }
     }
 

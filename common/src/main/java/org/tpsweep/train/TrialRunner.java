@@ -25,7 +25,7 @@ public final class TrialRunner {
         } catch (RuntimeException | OutOfMemoryError e) {
             String message = e.getClass().getSimpleName() + ": " + e.getMessage();
             return new TrainResult(RunStatus.FAILED, message, List.of(), 0, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, started, Instant.now(), List.of());
+                    Double.NaN, started, Instant.now(), List.of(), "");
         }
     }
 }

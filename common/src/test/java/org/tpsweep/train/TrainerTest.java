@@ -1,6 +1,7 @@
 package org.tpsweep.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -188,5 +189,25 @@ class TrainerTest {
             assertEquals(w.get(k), frozen.rule().forwardParameters().get(k).value());
         }
         assertTrue(!fb.equals(frozen.rule().feedbackParameters().get(0).value()), "feedback still trains");
+    }
+
+    @Test
+    void dampingSearchEndsAfterEpochThreeWithOneLambdaPerHiddenLayer() {
+        RunConfig c = small(Methods.DDTP_LINEAR, 2, Map.of(Methods.EPOCHS, 5, Methods.GN_DAMPING_SEARCH, true,
+                Methods.EPOCHS_FB, 1));
+        TrainResult r = new Trainer(c, mnist()).train(EpochListener.NONE);
+        assertEquals(RunStatus.OK, r.status());
+        assertEquals(3, r.epochsCompleted(), "the run ends after the search");
+        double[] chosen = org.tpsweep.config.ParamDef.parseList(r.selectedDamping());
+        assertEquals(2, chosen.length);
+        for (int layer = 1; layer <= 2; layer++) {
+            final int l = layer;
+            var rows = r.angles().stream().filter(a -> a.layer() == l && a.reference().startsWith("gnt@")).toList();
+            assertEquals(8, rows.size(), "one row per candidate λ");
+            var best = rows.stream().min(java.util.Comparator.comparingDouble(a -> a.meanDeg())).orElseThrow();
+            assertEquals("gnt@" + chosen[l - 1], best.reference(), "λ_" + l + " = argmin of the mean angle");
+        }
+        assertThrows(org.tpsweep.config.ConfigException.class, () -> small(Methods.BP, 1,
+                Map.of(Methods.EPOCHS, 2, Methods.GN_DAMPING_SEARCH, true)));
     }
 }

@@ -23,7 +23,8 @@ import org.tpsweep.train.TrainResult;
  *
  * <p>{@code trials}: {@code trial_id, method, dataset, seed}, one column per hyperparameter of the sweep's
  * methods (null where a method lacks it), then {@code status, message, test_error, best_val_error,
- * best_epoch, final_train_loss, epochs_completed, seconds_per_epoch, started_at, finished_at}. A result
+ * best_epoch, final_train_loss, epochs_completed, seconds_per_epoch, gn_damping_selected (the λ per hidden
+ * layer a λ-search run chose, "λ1,λ2,…"; null otherwise), started_at, finished_at}. A result
  * that does not exist (a failed trial's errors, NaN in the trainer's result) is null there.
  *
  * <p>{@code epochs}: {@code trial_id, method, dataset, seed, epoch, train_loss, train_error, val_loss,
@@ -36,7 +37,7 @@ public final class TrialRows {
     /** Result columns of the trials table, after the hyperparameter columns. */
     public static final List<String> TRIAL_RESULT_COLUMNS = List.of("status", "message", "test_error",
             "best_val_error", "best_epoch", "final_train_loss", "epochs_completed", "seconds_per_epoch",
-            "started_at", "finished_at");
+            "gn_damping_selected", "started_at", "finished_at");
     /** Per-epoch columns of the epochs table, after the key columns. */
     public static final List<String> EPOCH_COLUMNS = List.of("epoch", "train_loss", "train_error", "val_loss",
             "val_error", "test_loss", "test_error", "seconds", "feedback_seconds");
@@ -61,6 +62,7 @@ public final class TrialRows {
         f.add(DataTypes.createStructField("final_train_loss", DataTypes.DoubleType, true));
         f.add(DataTypes.createStructField("epochs_completed", DataTypes.IntegerType, false));
         f.add(DataTypes.createStructField("seconds_per_epoch", DataTypes.DoubleType, true));
+        f.add(DataTypes.createStructField("gn_damping_selected", DataTypes.StringType, true));
         f.add(DataTypes.createStructField("started_at", DataTypes.TimestampType, true));
         f.add(DataTypes.createStructField("finished_at", DataTypes.TimestampType, true));
         return DataTypes.createStructType(f);
@@ -91,6 +93,7 @@ public final class TrialRows {
         v.add(orNull(r.finalTrainLoss()));
         v.add(r.epochsCompleted());
         v.add(orNull(r.secondsPerEpoch()));
+        v.add(r.selectedDamping() == null || r.selectedDamping().isEmpty() ? null : r.selectedDamping());
         v.add(timestamp(r.startedAt()));
         v.add(timestamp(r.finishedAt()));
         return RowFactory.create(v.toArray());

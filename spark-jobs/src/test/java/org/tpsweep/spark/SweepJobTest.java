@@ -42,10 +42,10 @@ class SweepJobTest {
 
     static final List<String> TRIAL_COLUMNS = List.of("trial_id", "method", "dataset", "seed",
             "epochs", "train_subset", "num_hidden", "size_hidden", "batch_size", "angle_interval", "gnt_damping",
-            "no_val_set", "precision",
+            "gn_damping_search", "freeze_forward", "no_val_set", "precision",
             "lr", "target_stepsize", "normalize_lr", "beta1", "beta2", "epsilon", "forward_wd",
             "status", "message", "test_error", "best_val_error", "best_epoch", "final_train_loss",
-            "epochs_completed", "seconds_per_epoch", "started_at", "finished_at");
+            "epochs_completed", "seconds_per_epoch", "gn_damping_selected", "started_at", "finished_at");
 
     static final List<String> EPOCH_COLUMNS = List.of("trial_id", "method", "dataset", "seed", "epoch",
             "train_loss", "train_error", "val_loss", "val_error", "test_loss", "test_error", "seconds",

@@ -60,6 +60,6 @@ class TrialRowsTest {
                 new EpochMetrics(1, 1.0, 0.5, 1.1, 0.4, 1.2, 0.45, 2.0, 0.0),
                 new EpochMetrics(2, 0.5, 0.2, 0.6, 0.2, 0.7, 0.3, 2.0, 0.0));
         return new TrainResult(status, status == RunStatus.FAILED ? "X: boom" : "", epochs, 2, testError, 0.2, 0.5,
-                2.0, Instant.EPOCH, Instant.EPOCH, List.of());
+                2.0, Instant.EPOCH, Instant.EPOCH, List.of(), "");
     }
 }
