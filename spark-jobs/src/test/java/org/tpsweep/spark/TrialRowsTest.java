@@ -26,8 +26,8 @@ class TrialRowsTest {
         Map<String, ParamDef> cols = PLAN.parameterColumns();
         List<String> names = List.of(TrialRows.trialsSchema(cols).fieldNames());
         assertEquals(List.of("trial_id", "method", "dataset", "seed"), names.subList(0, 4));
-        assertEquals(TrialRows.TRIAL_RESULT_COLUMNS, names.subList(names.size() - 10, names.size()));
-        assertEquals(4 + cols.size() + 10, names.size());
+        assertEquals(TrialRows.TRIAL_RESULT_COLUMNS, names.subList(names.size() - TrialRows.TRIAL_RESULT_COLUMNS.size(), names.size()));
+        assertEquals(4 + cols.size() + TrialRows.TRIAL_RESULT_COLUMNS.size(), names.size());
 
         RunConfig bp = PLAN.trials().get(0);
         Row row = TrialRows.trialRow(new TrialOutcome(bp, result(RunStatus.OK, 0.25)), cols);
