@@ -25,6 +25,8 @@ public final class Methods {
     public static final String FREEZE_FORWARD = "freeze_forward";
     /** [M]'s λ search: after epoch 3, choose each hidden layer's GNT damping and end the run. */
     public static final String GN_DAMPING_SEARCH = "gn_damping_search";
+    /** Log [M]'s null-space ratio of every layer's update with the angles (toy experiments). */
+    public static final String NULLSPACE_RATIO = "nullspace_ratio";
     /** Alignment angles: every this many training minibatches (0 = off), and the GNT dampings λ_i. */
     public static final String ANGLE_INTERVAL = "angle_interval";
     public static final String GNT_DAMPING = "gnt_damping";
@@ -174,6 +176,8 @@ public final class Methods {
                         + "when gnt_damping is set) on every N-th training minibatch; 0 = off"),
                 ParamDef.doubleList(GNT_DAMPING, 0.0, "damping λ_i of the GNT reference update per hidden layer for "
                         + "the GNT angles (empty = no GNT angles)"),
+                ParamDef.flag(NULLSPACE_RATIO, false, "with the angles, log each layer's null-space ratio "
+                        + "‖P_null(J_W) ΔW‖/‖ΔW‖ (reference 'nullspace'; small networks only)"),
                 ParamDef.flag(GN_DAMPING_SEARCH, false, "analysis run: after epoch 3, one frozen pass choosing "
                         + "each hidden layer's GNT damping λ (smallest mean GNT angle); the run then ends"),
                 ParamDef.flag(FREEZE_FORWARD, false, "compute forward updates (and their angles) but never apply "

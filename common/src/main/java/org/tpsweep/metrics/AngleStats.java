@@ -11,4 +11,6 @@ public record AngleStats(int epoch, int layer, String reference, double meanDeg,
     public static final String BP = "bp";
     /** Reference: the damped Gauss-Newton-target update. */
     public static final String GNT = "gnt";
+    /** Not an angle: the null-space ratio ‖P_null(J_W) ΔW‖/‖ΔW‖ in [0, 1] (the mean/std columns hold ratios). */
+    public static final String NULLSPACE = "nullspace";
 }

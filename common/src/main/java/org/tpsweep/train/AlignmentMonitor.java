@@ -7,6 +7,7 @@ import org.tpsweep.config.RunConfig;
 import org.tpsweep.metrics.AngleAccumulator;
 import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.metrics.Angles;
+import org.tpsweep.metrics.NullSpaceRatio;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.optim.Parameter;
@@ -21,7 +22,8 @@ import org.tpsweep.rules.LocalUpdate;
  * rule's update ∇W_i of every layer with the BP gradient of the same minibatch and forward pass; averaged per
  * epoch. With {@code gnt_damping} = (λ_1 … λ_{L-1}) also, for hidden layers, the angle with the damped GNT
  * update G_GNT = (1/B) Σ_b [2φ'(a_i,b) ⊙ Δh_i,b] h_{i-1,b}ᵀ, Δh_i,b = J_bᵀ(J_b J_bᵀ + λ_i I)⁻¹ ∂ℒ/∂a_L,b.
- * Never in feedback-only epochs. The references are computed before the rule's own gradients (so no rule
+ * With {@code nullspace_ratio}, also each layer's null-space ratio of ∇W_i (reference {@code nullspace}; a
+ * ratio in [0, 1], not degrees). Never in feedback-only epochs. The references are computed before the rule's own gradients (so no rule
  * can have consumed ∂ℒ/∂a_L) and compared after the feedback step, before the forward optimiser step.
  */
 final class AlignmentMonitor {
@@ -29,14 +31,16 @@ final class AlignmentMonitor {
     private final BackpropRule reference;
     private final int interval;
     private final double[] gntDamping;
+    private final boolean nullSpace;
     private final INDArray[] gntGradients;
     private final AngleAccumulator angles = new AngleAccumulator();
 
-    private AlignmentMonitor(LearningRule rule, int interval, double[] gntDamping) {
+    private AlignmentMonitor(LearningRule rule, int interval, double[] gntDamping, boolean nullSpace) {
         this.rule = rule;
         this.reference = new BackpropRule(rule.network());
         this.interval = interval;
         this.gntDamping = gntDamping;
+        this.nullSpace = nullSpace;
         DenseNetwork net = rule.network();
         this.gntGradients = new INDArray[net.numLayers()];
         if (gntDamping.length > 0) {
@@ -50,7 +54,8 @@ final class AlignmentMonitor {
     static AlignmentMonitor of(RunConfig config, LearningRule rule) {
         int interval = config.getInt(Methods.ANGLE_INTERVAL);
         return interval == 0 ? null
-                : new AlignmentMonitor(rule, interval, config.getDoubleList(Methods.GNT_DAMPING));
+                : new AlignmentMonitor(rule, interval, config.getDoubleList(Methods.GNT_DAMPING),
+                        config.getBoolean(Methods.NULLSPACE_RATIO));
     }
 
     /** True when minibatch {@code j} of the epoch is logged. */
@@ -71,13 +76,16 @@ final class AlignmentMonitor {
         }
     }
 
-    /** Logs the angle of each layer's rule gradient with its references. */
-    void compare() {
+    /** Logs the angle of each layer's rule gradient with its references (and its null-space ratio). */
+    void compare(ForwardPass pass) {
         List<Parameter> ruleParams = rule.forwardParameters();
         List<Parameter> bpParams = reference.forwardParameters();
         for (int i = 1; i <= rule.network().numLayers(); i++) {
             INDArray ruleGradient = weightGradient(ruleParams, i);
             angles.add(AngleStats.BP, i, Angles.degrees(ruleGradient, weightGradient(bpParams, i)));
+            if (nullSpace) {
+                angles.add(AngleStats.NULLSPACE, i, NullSpaceRatio.of(rule.network(), pass, i, ruleGradient));
+            }
             if (gntDamping.length > 0 && i < rule.network().numLayers()) {
                 angles.add(AngleStats.GNT, i, Angles.degrees(ruleGradient, gntGradients[i]));
             }

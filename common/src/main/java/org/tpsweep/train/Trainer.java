@@ -194,7 +194,7 @@ public final class Trainer {
                     feedbackStep(pass, epoch);
                 }
                 if (logAngles) {
-                    alignment.compare();
+                    alignment.compare(pass);
                 }
                 if (!freezeForward) {
                     forwardOptimizer.step();
