@@ -27,6 +27,8 @@ public final class Methods {
     public static final String GN_DAMPING_SEARCH = "gn_damping_search";
     /** Log [M]'s null-space ratio of every layer's update with the angles (toy experiments). */
     public static final String NULLSPACE_RATIO = "nullspace_ratio";
+    /** [M]'s early-stop rule (ALGORITHMS.md §2 step 4): status stopped when training accuracy stays low. */
+    public static final String EARLY_STOP = "early_stop";
     /** Alignment angles: every this many training minibatches (0 = off), and the GNT dampings λ_i. */
     public static final String ANGLE_INTERVAL = "angle_interval";
     public static final String GNT_DAMPING = "gnt_damping";
@@ -176,6 +178,8 @@ public final class Methods {
                         + "when gnt_damping is set) on every N-th training minibatch; 0 = off"),
                 ParamDef.doubleList(GNT_DAMPING, 0.0, "damping λ_i of the GNT reference update per hidden layer for "
                         + "the GNT angles (empty = no GNT angles)"),
+                ParamDef.flag(EARLY_STOP, false, "end the run (status stopped) when an epoch from the 6th on has "
+                        + "mean training accuracy < 0.4 (classification only)"),
                 ParamDef.flag(NULLSPACE_RATIO, false, "with the angles, log each layer's null-space ratio "
                         + "‖P_null(J_W) ΔW‖/‖ΔW‖ (reference 'nullspace'; small networks only)"),
                 ParamDef.flag(GN_DAMPING_SEARCH, false, "analysis run: after epoch 3, one frozen pass choosing "

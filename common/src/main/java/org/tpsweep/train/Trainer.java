@@ -40,6 +40,10 @@ public final class Trainer {
     /** Validation samples held out of an image training set ([M]: 55000/5000; see Datasets.validationSize). */
     public static final int VALIDATION_SIZE = 5000;
     private static final String WORKSPACE = "tp-train-step";
+    /** Early stop (ALGORITHMS.md §2 step 4): from this 1-based epoch on ... */
+    private static final int EARLY_STOP_FROM_EPOCH = 6;
+    /** ... stop when the epoch's mean training accuracy is below this (MNIST and Fashion-MNIST). */
+    private static final double EARLY_STOP_ACCURACY = 0.4;
     /** The λ search runs after this epoch ([M]'s code: after three; its text says two). */
     private static final int DAMPING_SEARCH_EPOCH = 3;
 
@@ -155,6 +159,11 @@ public final class Trainer {
                         tst.loss(), tst.error(), seconds, fbSeconds);
                 epochs.add(m);
                 listener.onEpoch(m);
+                if (earlyStop(epoch, lossAndError[1])) {
+                    return TrainResults.of(RunStatus.STOPPED, String.format("early stop after epoch %d: training "
+                            + "accuracy %.4f < %.2f", epoch, 1 - lossAndError[1], EARLY_STOP_ACCURACY), epochs,
+                            angles, selectedDamping, started);
+                }
                 if (epoch == DAMPING_SEARCH_EPOCH && config.getBoolean(Methods.GN_DAMPING_SEARCH)) {
                     DampingSearch.Outcome found = DampingSearch.run(rule, train, batchSize, dtype, lossFunction,
                             shuffle, epoch);
@@ -167,6 +176,12 @@ public final class Trainer {
         } catch (Divergence d) {
             return TrainResults.of(RunStatus.DIVERGED, d.getMessage(), epochs, angles, selectedDamping, started);
         }
+    }
+
+    /** True when the early-stop rule, if enabled, ends the run after {@code epoch} (1-based). */
+    private boolean earlyStop(int epoch, double trainError) {
+        return config.getBoolean(Methods.EARLY_STOP) && !lossFunction.isRegression()
+                && epoch >= EARLY_STOP_FROM_EPOCH && 1 - trainError < EARLY_STOP_ACCURACY;
     }
 
     /** One forward-training epoch; returns {mean training loss, mean training error} over its minibatches. */

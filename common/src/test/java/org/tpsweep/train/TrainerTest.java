@@ -210,4 +210,17 @@ class TrainerTest {
         assertThrows(org.tpsweep.config.ConfigException.class, () -> small(Methods.BP, 1,
                 Map.of(Methods.EPOCHS, 2, Methods.GN_DAMPING_SEARCH, true)));
     }
+
+    @Test
+    void earlyStopEndsAHopelessRunAsStoppedAfterEpochSix() {
+        // A learning rate of 1e-12 leaves the network at chance level (accuracy ≈ 0.1 < 0.4).
+        RunConfig c = small(Methods.BP, 1, Map.of(Methods.EPOCHS, 8, Methods.LR, 1e-12, Methods.EARLY_STOP, true,
+                Methods.TRAIN_SUBSET, 300));
+        TrainResult r = new Trainer(c, mnist()).train(EpochListener.NONE);
+        assertEquals(RunStatus.STOPPED, r.status());
+        assertEquals(6, r.epochsCompleted());
+        assertTrue(r.message().contains("early stop after epoch 6"), r.message());
+        RunConfig off = small(Methods.BP, 1, Map.of(Methods.EPOCHS, 7, Methods.LR, 1e-12, Methods.TRAIN_SUBSET, 300));
+        assertEquals(RunStatus.OK, new Trainer(off, mnist()).train(EpochListener.NONE).status());
+    }
 }

@@ -42,7 +42,7 @@ class SweepJobTest {
 
     static final List<String> TRIAL_COLUMNS = List.of("trial_id", "method", "dataset", "seed",
             "epochs", "train_subset", "num_hidden", "size_hidden", "batch_size", "angle_interval", "gnt_damping",
-            "nullspace_ratio", "gn_damping_search", "freeze_forward", "no_val_set", "precision",
+            "early_stop", "nullspace_ratio", "gn_damping_search", "freeze_forward", "no_val_set", "precision",
             "lr", "target_stepsize", "normalize_lr", "beta1", "beta2", "epsilon", "forward_wd",
             "status", "message", "test_error", "best_val_error", "best_epoch", "final_train_loss",
             "epochs_completed", "seconds_per_epoch", "gn_damping_selected", "started_at", "finished_at");
