@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.Datasets;
+import org.tpsweep.config.MethodDescriptor;
 import org.tpsweep.config.Methods;
+import org.tpsweep.config.ParamDef;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -24,56 +26,144 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * A sweep specification as read from YAML, checked for shape (keys, types, seeds, known methods and
- * datasets). Hyperparameter values are validated per method when the spec is expanded into a
- * {@link SweepPlan}.
+ * A sweep specification as read from YAML, checked for shape (keys, types, seeds, known methods, datasets and
+ * hyperparameter keys, axis syntax, sample counts, sensitivity blocks). Hyperparameter values and axis bounds
+ * are validated against each method's allowed ranges when the spec is expanded into a {@link SweepPlan}; both
+ * happen before any trial runs.
  *
  * <h2>Format</h2>
  *
  * <pre>{@code
- * name: quick                  # optional; used in the default output folder name out/<name>-<yyyyMMdd-HHmmss>
+ * name: demo                   # optional; used in the default output folder name out/<name>-<yyyyMMdd-HHmmss>
  *                              # (default: the file name without .yaml); letters, digits, '.', '_', '-'
  * dataset: mnist               # one dataset, or  datasets: [mnist, fashion-mnist]  (exactly one of the two)
- * seeds: [1, 2, 3]             # non-empty list of distinct non-negative whole numbers
- * defaults:                    # optional: hyperparameters shared by the methods (a method's own value wins)
+ * seeds: [1, 2, 3]             # non-empty list of distinct non-negative whole numbers, shared by every configuration
+ * sampling_seed: 0             # optional (default 0): seed of every random draw of the spec
+ * samples: 20                  # optional: number of random configurations of a method with random axes
+ *                              # (a method's own 'samples' wins); an error when no method has a random axis
+ * defaults:                    # optional: values shared by the methods that have the key (a method's own value wins)
  *   epochs: 3
  *   train_subset: 10000
- *   num_hidden: 5
- *   size_hidden: 256
- * methods:                     # non-empty; method name -> its hyperparameters (empty: the method's defaults)
+ * methods:                     # non-empty; method name -> its values (empty: the method's defaults)
  *   bp: {}
  *   ddtp-linear: {epochs_fb: 1}
  * }</pre>
  *
+ * <h2>Values and axes</h2>
+ *
+ * Under {@code defaults} or a method, each hyperparameter key takes one of:
+ * <table>
+ *   <caption>value forms</caption>
+ *   <tr><th>form</th><th>meaning</th></tr>
+ *   <tr><td>{@code 0.001}, {@code true}, {@code float32}</td><td>a fixed value</td></tr>
+ *   <tr><td>{@code [a, b, c]}</td><td>grid axis: each value in turn</td></tr>
+ *   <tr><td>{@code grid([a, b, c])}</td><td>grid axis, explicit form</td></tr>
+ *   <tr><td>{@code choice([a, b, c])}</td><td>random axis: one of the values, each equally likely</td></tr>
+ *   <tr><td>{@code uniform(lo, hi)}</td><td>random axis: uniform on [lo, hi), lo &lt; hi (numeric keys)</td></tr>
+ *   <tr><td>{@code log_uniform(lo, hi)}</td><td>random axis: log-uniform on [lo, hi), 0 &lt; lo &lt; hi (numeric
+ *       keys)</td></tr>
+ * </table>
+ * A list-valued hyperparameter ({@code gnt_damping}) takes a list as its fixed value
+ * ({@code gnt_damping: [1, 1, 1, 1, 1e-4]}); sweep it with {@code grid([[1, 1, 1, 1, 1e-4], [1, 1, 1, 1, 1e-3]])}
+ * or {@code choice([...])}. Random draws of whole-number hyperparameters ({@code epochs}, {@code size_hidden}
+ * …) are rounded to the nearest whole number. Inside a YAML flow mapping {@code {...}} quote the functions:
+ * {@code {lr: 'log_uniform(1e-5, 1e-3)'}}.
+ *
+ * <h2>Configurations of a method</h2>
+ * <ol>
+ *   <li>Grid: the Cartesian product of the method's grid axes ({@code defaults} keys first, then the method's
+ *       own, in spec order; the first axis varies slowest).</li>
+ *   <li>Random: a method with random axes needs {@code samples: N} (under the method, or top-level); its random
+ *       axes are drawn jointly N times (sample j takes the j-th draw of every random axis). Grid × random:
+ *       each of the N samples is combined with each grid point (the same N samples for every point, grid point
+ *       major), so the method has (grid points × N) configurations.</li>
+ *   <li>Sensitivity (FW-DTP's protocol, ALGORITHMS.md §4): a method-level block
+ *       {@code sensitivity: {params: [lr, target_stepsize, lr_fb, sigma], samples: 100, factors: [0.2, 5],
+ *       seed: 0, include_base: false}} replaces each configuration of steps 1–2 (normally the single base
+ *       configuration: the method's values with its defaults filled in) by {@code samples} configurations
+ *       around it: each listed hyperparameter α (DOUBLE or INT, base value ᾱ &gt; 0) drawn independently with
+ *       log α ~ U(log(f_lo·ᾱ), log(f_hi·ᾱ)). {@code params} and {@code samples} are required; {@code factors}
+ *       defaults to [0.2, 5], {@code seed} to {@code sampling_seed}; the base configuration is added (first)
+ *       only with {@code include_base: true}.</li>
+ * </ol>
+ * Draws are deterministic: the j-th draw of a key of a method depends only on the seed, the method and the
+ * key, so the same spec gives the same configurations, adding a method, an axis or more samples leaves the
+ * existing draws unchanged, and every dataset gets the same configurations.
+ *
+ * <h2>Trials</h2>
+ * Every configuration × seed × dataset is a trial, ordered by dataset (spec order), method (spec order),
+ * configuration, seed; each has a stable {@code trial_id} ({@link org.tpsweep.config.RunConfig#trialId()}) and
+ * a {@code config_id} shared by the seeds of one configuration ({@link SweepPlan#configId}). A configuration
+ * equal to an earlier one of the same method (rounded whole-number draws, command-line overrides) is run once.
+ * Command-line overrides ({@code --epochs}, {@code --train-subset}) replace the key's value, an axis included,
+ * in every method that has it. A plan may have at most {@value SweepPlan#MAX_TRIALS} trials.
+ *
+ * <h2>Examples</h2>
+ * Grid (2 × 2 = 4 configurations × 3 seeds = 12 trials):
+ * <pre>{@code
+ * dataset: mnist
+ * seeds: [1, 2, 3]
+ * defaults: {epochs: 10}
+ * methods:
+ *   ddtp-linear:
+ *     lr: [1e-5, 1e-4]
+ *     sigma: [0.01, 0.1]
+ * }</pre>
+ * Random search (dtp 20 configurations, ddtp-linear 2 × 20 = 40; × 2 datasets × 2 seeds = 240 trials):
+ * <pre>{@code
+ * datasets: [mnist, fashion-mnist]
+ * seeds: [1, 2]
+ * samples: 20
+ * sampling_seed: 7
+ * methods:
+ *   dtp:
+ *     lr: log_uniform(1e-6, 1e-3)
+ *     sigma: uniform(0.01, 0.3)
+ *     batch_size: choice([64, 128])
+ *   ddtp-linear:
+ *     lr: log_uniform(1e-6, 1e-3)
+ *     epochs_fb: [0, 6]            # grid × random: 2 × 20 = 40 configurations
+ * }</pre>
+ * Sensitivity study (FW-DTP Fig. 3: 100 configurations around the base values, one seed each):
+ * <pre>{@code
+ * dataset: mnist
+ * seeds: [1]
+ * methods:
+ *   dtp:
+ *     lr: 5e-5
+ *     sensitivity: {params: [lr, target_stepsize, lr_fb, sigma], samples: 100, factors: [0.2, 5], seed: 0}
+ * }</pre>
+ *
  * <p>Rules:
  * <ul>
- *   <li>Top-level keys other than {@code name, dataset, datasets, seeds, defaults, methods} are errors.</li>
+ *   <li>Top-level keys other than {@link #TOP_LEVEL_KEYS} are errors.</li>
  *   <li>A {@code defaults} key applies only to the methods of the spec that define that hyperparameter
  *       (so {@code sigma} under {@code defaults} reaches {@code ddtp-linear} but not {@code bp}); a
  *       {@code defaults} key that no method of the spec defines is an error.</li>
  *   <li>A key under a method must be one of that method's hyperparameters ({@code bin/tp-sweep methods}
- *       lists them with defaults and allowed ranges); missing keys take the method's default.</li>
- *   <li>Every value is a single scalar (lists and ranges are reserved for sweep axes).</li>
- *   <li>The trials are method × dataset × seed, each with a stable {@code trial_id}
- *       ({@link org.tpsweep.config.RunConfig#trialId()}).</li>
+ *       lists them with defaults and allowed ranges), {@code samples} or {@code sensitivity}; missing keys take
+ *       the method's default.</li>
+ *   <li>{@code samples} under a method without random axes is an error, and so is a random axis without
+ *       {@code samples}.</li>
  * </ul>
  */
 public record SweepSpec(String source, String name, List<String> datasets, List<Long> seeds,
-                        Map<String, Object> defaults, Map<String, Map<String, Object>> methods) {
+                        Map<String, Object> defaults, Map<String, MethodSpec> methods) {
 
     /** Top-level keys a spec may have. */
     public static final List<String> TOP_LEVEL_KEYS =
-            List.of("name", "dataset", "datasets", "seeds", "defaults", "methods");
+            List.of("name", "dataset", "datasets", "seeds", "defaults", "methods", "samples", "sampling_seed");
+    /** Keys under a method besides its hyperparameters. */
+    public static final List<String> METHOD_KEYS = List.of("samples", "sensitivity");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
+    /** Copies every collection, keeping spec order. */
     public SweepSpec {
         datasets = List.copyOf(datasets);
         seeds = List.copyOf(seeds);
         defaults = Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
-        Map<String, Map<String, Object>> m = new LinkedHashMap<>();
-        methods.forEach((k, v) -> m.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
-        methods = Collections.unmodifiableMap(m);
+        methods = Collections.unmodifiableMap(new LinkedHashMap<>(methods));
     }
 
     /**
@@ -112,8 +202,18 @@ public record SweepSpec(String source, String name, List<String> datasets, List<
         String name = parseName(root.containsKey("name") ? root.get("name") : defaultName, source);
         List<String> datasets = parseDatasets(root, source);
         List<Long> seeds = parseSeeds(root.get("seeds"), root.containsKey("seeds"), source);
-        Map<String, Object> defaults = parseScalarMap(root.get("defaults"), source, "defaults");
-        Map<String, Map<String, Object>> methods = parseMethods(root.get("methods"), source);
+        long samplingSeed = root.containsKey("sampling_seed")
+                ? SpecValues.seed(root.get("sampling_seed"), source + ": sampling_seed") : 0L;
+        Integer samples = root.containsKey("samples") ? SpecValues.count(root.get("samples"), source + ": samples") : null;
+        Map<String, Map<String, Object>> rawMethods = parseMethodNames(root.get("methods"), source);
+        Map<String, Object> defaults = parseDefaults(root.get("defaults"), rawMethods.keySet(), source);
+        Map<String, MethodSpec> methods = new LinkedHashMap<>();
+        rawMethods.forEach((m, raw) -> methods.put(m, parseMethod(m, raw, defaults, samples, samplingSeed, source)));
+        if (samples != null && methods.values().stream().noneMatch(ms -> ms.samples() != null)) {
+            throw new ConfigException(source + ": samples = " + samples + " is not allowed: no method of this sweep has a "
+                    + "random axis (choice, uniform, log_uniform); allowed: 'samples' only with random axes (for a "
+                    + "sensitivity study give 'samples' inside its 'sensitivity' block)");
+        }
         return new SweepSpec(source, name, datasets, seeds, defaults, methods);
     }
 
@@ -211,8 +311,9 @@ public record SweepSpec(String source, String name, List<String> datasets, List<
         return seeds;
     }
 
-    private static Map<String, Map<String, Object>> parseMethods(Object raw, String source) {
-        List<String> names = Methods.all().stream().map(m -> m.name()).toList();
+    /** The methods' names (checked) and their raw mappings, in spec order. */
+    private static Map<String, Map<String, Object>> parseMethodNames(Object raw, String source) {
+        List<String> names = Methods.all().stream().map(MethodDescriptor::name).toList();
         if (!(raw instanceof Map<?, ?> map) || map.isEmpty()) {
             throw new ConfigException(source + ": 'methods' must map at least one method name to its hyperparameters "
                     + "(e.g. 'methods: {bp: {}}'); found " + describe(raw) + "; allowed methods: " + names);
@@ -222,13 +323,86 @@ public record SweepSpec(String source, String name, List<String> datasets, List<
             if (!names.contains(e.getKey())) {
                 throw new ConfigException(source + ": methods: unknown method '" + e.getKey() + "'; allowed: " + names);
             }
-            out.put(e.getKey(), parseScalarMap(e.getValue(), source, "methods." + e.getKey()));
+            out.put(e.getKey(), mapping(e.getValue(), source, "methods." + e.getKey()));
         }
         return out;
     }
 
-    /** A mapping of hyperparameter keys to single scalar values; {@code null} (an empty YAML value) is empty. */
-    private static Map<String, Object> parseScalarMap(Object raw, String source, String where) {
+    /** The {@code defaults} block: each key must be a hyperparameter of at least one method of the spec. */
+    private static Map<String, Object> parseDefaults(Object raw, Set<String> methods, String source) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : mapping(raw, source, "defaults").entrySet()) {
+            ParamDef def = null;
+            Set<String> allowed = new LinkedHashSet<>();
+            for (String m : methods) {
+                Map<String, ParamDef> defs = Methods.get(m).byKey();
+                allowed.addAll(defs.keySet());
+                if (def == null) {
+                    def = defs.get(e.getKey());
+                }
+            }
+            if (def == null) {
+                String hint = METHOD_KEYS.contains(e.getKey())
+                        ? " ('" + e.getKey() + "' belongs under a method" + (e.getKey().equals("samples") ? " or at the top level" : "") + ")"
+                        : "";
+                throw new ConfigException(source + ": defaults: '" + e.getKey() + "' is not a hyperparameter of any method "
+                        + "of this sweep " + List.copyOf(methods) + hint + "; allowed: " + allowed);
+            }
+            out.put(e.getKey(), AxisParser.parse(e.getValue(), def, source + ": defaults." + e.getKey()));
+        }
+        return out;
+    }
+
+    /** One method's entry: its values (fixed or axes), its sample count and its sensitivity block. */
+    private static MethodSpec parseMethod(String method, Map<String, Object> raw, Map<String, Object> defaults,
+                                          Integer topSamples, long samplingSeed, String source) {
+        MethodDescriptor md = Methods.get(method);
+        Map<String, ParamDef> defs = md.byKey();
+        String where = source + ": methods." + method;
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : raw.entrySet()) {
+            if (METHOD_KEYS.contains(e.getKey())) {
+                continue;
+            }
+            ParamDef def = defs.get(e.getKey());
+            if (def == null) {
+                List<String> allowed = new ArrayList<>(defs.keySet());
+                allowed.addAll(METHOD_KEYS);
+                throw new ConfigException(where + ": unknown hyperparameter '" + e.getKey() + "' for method " + method
+                        + "; allowed: " + allowed);
+            }
+            values.put(e.getKey(), AxisParser.parse(e.getValue(), def, where + "." + e.getKey()));
+        }
+        String randomKey = null;
+        for (Map.Entry<String, Object> e : defaults.entrySet()) {
+            if (randomKey == null && defs.containsKey(e.getKey()) && !values.containsKey(e.getKey())
+                    && e.getValue() instanceof Axis a && a.random()) {
+                randomKey = "defaults." + e.getKey() + " = " + a.text();
+            }
+        }
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (randomKey == null && e.getValue() instanceof Axis a && a.random()) {
+                randomKey = e.getKey() + " = " + a.text();
+            }
+        }
+        Integer own = raw.containsKey("samples") ? SpecValues.count(raw.get("samples"), where + ".samples") : null;
+        if (own != null && randomKey == null) {
+            throw new ConfigException(where + ".samples = " + own + " is not allowed: " + method + " has no random axis "
+                    + "(choice, uniform, log_uniform); allowed: 'samples' only with random axes (for a sensitivity "
+                    + "study give 'samples' inside its 'sensitivity' block)");
+        }
+        Integer samples = randomKey == null ? null : own != null ? own : topSamples;
+        if (randomKey != null && samples == null) {
+            throw new ConfigException(where + " has the random axis " + randomKey + " but no 'samples'; allowed: "
+                    + "samples: N (a whole number ≥ 1) under the method or at the top level");
+        }
+        Sensitivity sensitivity = raw.containsKey("sensitivity")
+                ? Sensitivity.parse(raw.get("sensitivity"), md, samplingSeed, where + ".sensitivity") : null;
+        return new MethodSpec(values, samples, samplingSeed, sensitivity);
+    }
+
+    /** A mapping with string keys; {@code null} (an empty YAML value) is empty. */
+    private static Map<String, Object> mapping(Object raw, String source, String where) {
         if (raw == null) {
             return Map.of();
         }
@@ -236,15 +410,7 @@ public record SweepSpec(String source, String name, List<String> datasets, List<
             throw new ConfigException(source + ": " + where + " must be a mapping of hyperparameter keys to values; found "
                     + describe(raw));
         }
-        Map<String, Object> out = stringKeys(map, source, where);
-        for (Map.Entry<String, Object> e : out.entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof Map<?, ?> || v instanceof List<?>) {
-                throw new ConfigException(source + ": " + where + "." + e.getKey() + " = " + v
-                        + " is not allowed; give a single value (lists and ranges are not supported yet)");
-            }
-        }
-        return out;
+        return stringKeys(map, source, where);
     }
 
     private static Map<String, Object> stringKeys(Map<?, ?> map, String source, String where) {

@@ -115,7 +115,7 @@ class SweepSpecTest {
             negative sigma        | methods: {ddtp-linear: {sigma: -1}}             | sigma = -1        | (0, ∞)
             epochs zero           | methods: {bp: {epochs: 0}}                      | epochs = 0        | [1, ∞]
             epochs not a number   | methods: {bp: {epochs: many}}                   | epochs = 'many'   | whole number
-            list value            | methods: {bp: {lr: [0.1, 0.2]}}                 | methods.bp.lr     | single value
+            mapping value         | methods: {bp: {lr: {min: 0.1}}}                 | methods.bp.lr     | a single value
             default unknown       | methods: {bp: {}}\\ndefaults: {sigma: 0.1}       | 'sigma'           | allowed:
             default bad value     | methods: {bp: {}}\\ndefaults: {epochs: -3}       | epochs = -3       | [1, ∞]
             no methods            | methods: {}                                     | methods           | allowed methods
@@ -145,7 +145,7 @@ class SweepSpecTest {
     void unknownTopLevelKeyIsNamedWithTheAllowedOnes() {
         ConfigException e = bad("dataset: mnist\nseed: [1]\nseeds: [1]\nmethods: {bp: {}}\n");
         assertTrue(e.getMessage().contains("'seed'"), e.getMessage());
-        assertTrue(e.getMessage().contains("[name, dataset, datasets, seeds, defaults, methods]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[name, dataset, datasets, seeds, defaults, methods, samples, sampling_seed]"), e.getMessage());
     }
 
     @Test
