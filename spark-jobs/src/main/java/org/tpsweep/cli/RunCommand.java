@@ -8,17 +8,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.Methods;
+import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DataDirectory;
 import org.tpsweep.data.DatasetFiles;
 import org.tpsweep.spark.OutputTables;
 import org.tpsweep.spark.SparkSessions;
 import org.tpsweep.spark.SummaryTable;
 import org.tpsweep.spark.SweepJob;
-import org.tpsweep.spark.TrialOutcome;
+import org.tpsweep.spark.TrialRows;
+import org.tpsweep.spark.TrialStore;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.sweep.SweepSpec;
 import picocli.CommandLine.Command;
@@ -28,13 +31,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tp-sweep run SPEC.yaml [--out DIR] [--master URL] [--epochs N] [--seeds K] [--train-subset M] [--quiet]}: reads
- * and validates the spec (format: {@link SweepSpec}), checks the data and the output folder, then runs one
- * Spark task per trial and writes {@code DIR/trials.parquet} and {@code DIR/epochs.parquet}. Prints the mean
- * ± std test error per method over the seeds and where the tables are.
+ * {@code tp-sweep run SPEC.yaml [--out DIR] [--master URL] [--epochs N] [--seeds K] [--train-subset M]
+ * [--fresh | --force | --retry-failed] [--quiet]}: reads and validates the spec (format: {@link SweepSpec}),
+ * checks the data and the output folder, then runs one Spark task per trial not yet committed in
+ * {@code DIR} and writes the tables ({@link OutputTables}: trials, epochs, angles, summary, paired,
+ * histograms; per-trial results under {@code DIR/trials/}). Running the same command again resumes an
+ * unfinished sweep. Prints the mean ± std test error per method over the seeds and where the tables are.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a sweep on Spark: one task per trial (method × dataset × seed).")
+        description = {"Run a sweep on Spark: one task per trial (configuration × seed).",
+                "An existing output folder of the same sweep is resumed: trials already committed under DIR/trials/ "
+                        + "are kept, the others run, then every table is rebuilt."})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -58,6 +65,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "K", description = "run only the first K seeds of the spec")
     Integer seeds;
 
+    @Option(names = "--fresh", description = "delete the output folder's earlier results first and run every trial")
+    boolean fresh;
+
+    @Option(names = "--force", description = "write into an output folder that holds a different sweep (its "
+            + "trials that belong to this sweep are reused)")
+    boolean force;
+
+    @Option(names = "--retry-failed", description = "also rerun the trials whose committed status is failed")
+    boolean retryFailed;
+
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
 
@@ -80,6 +97,10 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
 
         // Everything that can be wrong with the input is checked before Spark starts or anything is created.
+        if (fresh && retryFailed) {
+            throw new ConfigException("--fresh and --retry-failed exclude each other: --fresh reruns every trial, "
+                    + "--retry-failed only the failed ones of an earlier run; allowed: one of them");
+        }
         Map<String, Object> overrides = new LinkedHashMap<>();
         if (epochs != null) {
             overrides.put(Methods.EPOCHS, epochs);
@@ -89,18 +110,22 @@ public final class RunCommand implements Callable<Integer> {
         }
         SweepPlan plan = SweepPlan.expand(firstSeeds(SweepSpec.load(specFile), seeds), overrides);
         Path dataDir = DataDirectory.resolve().toAbsolutePath();
-        for (String ds : plan.datasets()) {
+        for (String ds : distinct(plan, RunConfig::dataset)) {
             DatasetFiles.checkPresent(ds, dataDir);
         }
         SparkSessions.checkMaster(master);
         Configuration hadoop = new Configuration();
-        OutputTables output = OutputTables.prepare(out != null ? out : defaultOut(plan.name(), hadoop), hadoop);
+        OutputTables output = OutputTables.prepare(out != null ? out : defaultOut(plan.name(), hadoop), hadoop, plan,
+                fresh, force);
 
-        o.printf("sweep %s: %d trials (%d method%s × %d dataset%s × %d seed%s) on %s%n", plan.name(),
-                plan.trials().size(), plan.methods().size(), plural(plan.methods()), plan.datasets().size(),
-                plural(plan.datasets()), plan.seeds().size(), plural(plan.seeds()),
-                master == null ? SparkSessions.DEFAULT_MASTER : master);
-        o.println("output: " + OutputTables.display(output.dir()));
+        int configs = distinct(plan, TrialRows::configId).size();
+        int seedCount = distinct(plan, RunConfig::seed).size();
+        int methods = distinct(plan, RunConfig::method).size();
+        int datasets = distinct(plan, RunConfig::dataset).size();
+        o.printf("sweep %s: %d trials (%d configuration%s × %d seed%s; %d method%s, %d dataset%s) on %s%n",
+                plan.name(), plan.trials().size(), configs, plural(configs), seedCount, plural(seedCount), methods,
+                plural(methods), datasets, plural(datasets), master == null ? SparkSessions.DEFAULT_MASTER : master);
+        o.println("output: " + OutputTables.display(output.dir()) + (fresh && output.existedBefore() ? " (its earlier results are deleted)" : ""));
         o.flush();
 
         SparkSession spark;
@@ -114,9 +139,20 @@ public final class RunCommand implements Callable<Integer> {
         }
         SweepJob.Result result;
         try {
-            result = SweepJob.run(spark, plan, output, dataDir.toString(), quiet ? null : o);
+            result = SweepJob.run(spark, plan, output, dataDir.toString(),
+                    new SweepJob.Options(o, !quiet, retryFailed));
         } catch (RuntimeException e) {
-            err.println("error: the sweep failed and its partial output was removed: " + rootMessage(e));
+            int committed = 0;
+            try {
+                committed = output.committedTrials();
+            } catch (RuntimeException ignored) {
+                // the folder is unreachable: report 0
+            }
+            err.println("error: the sweep failed: " + rootMessage(e) + "; " + (committed == 0
+                    ? "no trial was committed"
+                    : committed + " of " + plan.trials().size() + " trials are committed in "
+                    + OutputTables.display(output.dir()) + "/" + TrialStore.DIR
+                    + "; run the same command again to resume"));
             return TpSweep.FAILED;
         } finally {
             spark.stop();
@@ -125,19 +161,36 @@ public final class RunCommand implements Callable<Integer> {
         o.println();
         SummaryTable.print(result.summary(), o);
         o.println();
-        List<TrialOutcome> failed = result.failed();
-        for (TrialOutcome f : failed) {
-            o.printf("failed: trial %s (%s, %s, seed %d): %s%n", f.config().trialId(), f.config().method(),
-                    f.config().dataset(), f.config().seed(), f.result().message());
+        for (SweepJob.FailedTrial f : result.failed()) {
+            o.printf("failed: trial %s (%s, %s, seed %d): %s%n", f.trialId(), f.method(), f.dataset(), f.seed(),
+                    f.message());
         }
-        o.printf("trials: %s (%d rows)%n", OutputTables.display(output.trialsPath()), result.outcomes().size());
-        o.printf("epochs: %s (%d rows)%n", OutputTables.display(output.epochsPath()), result.epochRows());
+        printTables(o, output, result);
         o.flush();
-        if (!failed.isEmpty()) {
-            err.println("error: " + failed.size() + " of " + result.outcomes().size() + " trials failed (see above)");
+        if (!result.failed().isEmpty()) {
+            err.println("error: " + result.failed().size() + " of " + result.planned() + " trials failed (see "
+                    + "above); after fixing the cause, rerun them with the same command and --retry-failed");
             return TpSweep.FAILED;
         }
         return 0;
+    }
+
+    private static void printTables(PrintWriter o, OutputTables output, SweepJob.Result r) {
+        o.printf("trials: %s (%d rows)%n", OutputTables.display(output.trialsPath()), r.rows().trials());
+        o.printf("epochs: %s (%d rows)%n", OutputTables.display(output.epochsPath()), r.rows().epochs());
+        o.printf("angles: %s (%d rows)%n", OutputTables.display(output.anglesPath()), r.rows().angles());
+        o.printf("summary: %s (per configuration: counts per status; mean, std, min, median, max over seeds; "
+                + "95%% CI of the mean test error)%n", OutputTables.display(output.tablePath(OutputTables.SUMMARY)));
+        o.printf("paired: %s (per pair of configurations on a dataset, over shared seeds)%n",
+                OutputTables.display(output.tablePath(OutputTables.PAIRED)));
+        o.printf("histograms: %s (test accuracy over each method's configurations)%n",
+                OutputTables.display(output.tablePath(OutputTables.HISTOGRAMS)));
+        o.printf("per-trial results: %s/%s/ (%d ran now, %d kept from earlier runs)%n",
+                OutputTables.display(output.dir()), TrialStore.DIR, r.scheduled(), r.reused());
+    }
+
+    private static <T> List<T> distinct(SweepPlan plan, Function<RunConfig, T> key) {
+        return plan.trials().stream().map(key).distinct().toList();
     }
 
     /** {@code out/<name>-<yyyyMMdd-HHmmss>}, with a suffix when that folder exists already. */
@@ -155,8 +208,8 @@ public final class RunCommand implements Callable<Integer> {
         return candidate;
     }
 
-    private static String plural(List<?> l) {
-        return l.size() == 1 ? "" : "s";
+    private static String plural(int n) {
+        return n == 1 ? "" : "s";
     }
 
     private static String rootMessage(Throwable e) {

@@ -2,6 +2,7 @@ package org.tpsweep.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -9,13 +10,26 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.tpsweep.config.ConfigException;
+import org.tpsweep.sweep.SweepPlan;
 
 /**
  * The output folder of a sweep, on any Hadoop file system ({@code file:}, {@code hdfs:}, {@code s3a:} …;
- * a plain path is local). Tables are committed atomically: each is written by Spark into
- * {@code DIR/.tmp-<table>} and then renamed to {@code DIR/<table>.parquet}, {@code trials.parquet} last,
- * so a folder holding {@code trials.parquet} holds a finished sweep. {@link #abort()} removes what an
- * unfinished sweep wrote.
+ * a plain path is local):
+ *
+ * <pre>
+ * OUT/sweep.json            which plan the folder holds ({@link SweepMetadata})
+ * OUT/trials/&lt;id&gt;.json      one durable result per finished trial ({@link TrialStore}), the source of truth
+ * OUT/trials.parquet        the compacted tables ({@link Compactor}, {@link Aggregates}), rebuilt from
+ * OUT/epochs.parquet        trials/ by every run; each is written into OUT/.tmp-&lt;table&gt; and renamed,
+ * OUT/angles.parquet        trials.parquet last
+ * OUT/summary.parquet
+ * OUT/paired.parquet
+ * OUT/histograms.parquet
+ * </pre>
+ *
+ * A folder that holds {@code sweep.json} of the same plan is resumed; one of a different plan is refused
+ * unless forced; {@code fresh} deletes the previous results first. {@link #abort()} removes what an
+ * unfinished run left that is of no use to the next one.
  */
 public final class OutputTables {
     /** File name of the trials table. */
@@ -24,39 +38,82 @@ public final class OutputTables {
     public static final String EPOCHS = "epochs.parquet";
     /** File name of the alignment-angles table (empty when the sweep logged no angles). */
     public static final String ANGLES = "angles.parquet";
+    /** File name of the per-configuration summary table. */
+    public static final String SUMMARY = "summary.parquet";
+    /** File name of the paired-comparison table. */
+    public static final String PAIRED = "paired.parquet";
+    /** File name of the sensitivity-histogram table. */
+    public static final String HISTOGRAMS = "histograms.parquet";
+    /** Every table, in commit order (trials last). */
+    public static final List<String> TABLES = List.of(EPOCHS, ANGLES, SUMMARY, PAIRED, HISTOGRAMS, TRIALS);
+    /** The report folder (written by the report command); deleted with the results by {@code --fresh}. */
+    public static final String REPORT = "report";
+
+    private static final String TMP_PREFIX = ".tmp-";
 
     private final FileSystem fs;
     private final Path dir;
     private final boolean existedBefore;
+    private final SweepMetadata planned;
+    private final SweepMetadata found;
+    private final boolean fresh;
 
-    private OutputTables(FileSystem fs, Path dir, boolean existedBefore) {
+    private OutputTables(FileSystem fs, Path dir, boolean existedBefore, SweepMetadata planned, SweepMetadata found,
+                         boolean fresh) {
         this.fs = fs;
         this.dir = dir;
         this.existedBefore = existedBefore;
+        this.planned = planned;
+        this.found = found;
+        this.fresh = fresh;
     }
 
     /**
-     * Checks that {@code location} can take a new sweep, creating nothing.
+     * Checks that {@code location} can take {@code plan}, creating and deleting nothing.
      *
-     * @throws ConfigException when it is a file, already holds {@code trials.parquet}, or its file system is
-     *                         unusable
+     * @param fresh the previous results will be deleted ({@link #begin}); no check of what the folder holds
+     * @param force accept a folder that holds another plan or results without {@code sweep.json}
+     * @throws ConfigException when it is a file, holds a different sweep (without {@code force}), or its file
+     *                         system is unusable
      */
-    public static OutputTables prepare(String location, Configuration conf) {
+    public static OutputTables prepare(String location, Configuration conf, SweepPlan plan, boolean fresh,
+                                       boolean force) {
         try {
             Path p = new Path(location);
             FileSystem fs = p.getFileSystem(conf);
             Path dir = fs.makeQualified(p);
             boolean exists = fs.exists(dir);
             if (exists && !fs.getFileStatus(dir).isDirectory()) {
-                throw new ConfigException("--out " + location + " is a file; give a folder (new or without "
-                        + TRIALS + ")");
+                throw new ConfigException("--out " + location + " is a file; give a folder");
             }
-            if (exists && fs.exists(new Path(dir, TRIALS))) {
-                throw new ConfigException("output folder " + location + " already holds " + TRIALS
-                        + " from an earlier sweep; choose another --out folder or remove it "
-                        + "(resuming a sweep is not supported yet)");
+            SweepMetadata planned = SweepMetadata.of(plan, null);
+            SweepMetadata found = null;
+            if (exists && !fresh) {
+                try {
+                    found = SweepMetadata.read(fs, dir);
+                } catch (IOException e) {
+                    if (!force) {
+                        throw new ConfigException("output folder " + location + ": " + SweepMetadata.FILE
+                                + " cannot be read (" + e.getMessage() + "); use --fresh to delete its results, "
+                                + "--force to write this sweep into it anyway, or another --out folder", e);
+                    }
+                }
+                if (!force && found != null && !found.samePlan(planned)) {
+                    throw new ConfigException("output folder " + location + " holds sweep '" + found.name() + "' ("
+                            + found.trials() + " trials, created " + found.createdAt() + ") whose trials differ "
+                            + "from this sweep '" + plan.name() + "' (" + plan.trials().size() + " trials); "
+                            + "use another --out folder, --fresh to delete its results first, or --force to run "
+                            + "this sweep into it (its trials that belong to this sweep are reused)");
+                }
+                if (!force && found == null && (fs.exists(new Path(dir, TRIALS))
+                        || fs.exists(new Path(dir, TrialStore.DIR)))) {
+                    throw new ConfigException("output folder " + location + " already holds "
+                            + (fs.exists(new Path(dir, TRIALS)) ? TRIALS : TrialStore.DIR + "/") + " but no "
+                            + SweepMetadata.FILE + " (results of an older tp-sweep or of something else); use "
+                            + "another --out folder, --fresh to delete them first, or --force to write into it");
+                }
             }
-            return new OutputTables(fs, dir, exists);
+            return new OutputTables(fs, dir, exists, planned, found, fresh);
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("output folder " + location + " cannot be used: " + e.getMessage(), e);
         }
@@ -72,73 +129,144 @@ public final class OutputTables {
         return "file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString();
     }
 
-    /** Where the committed trials table is. */
-    public Path trialsPath() {
-        return new Path(dir, TRIALS);
+    /** Where the committed table {@code table} (one of {@link #TABLES}) is. */
+    public Path tablePath(String table) {
+        return new Path(dir, table);
     }
 
-    /** Where the committed angles table is. */
-    public Path anglesPath() {
-        return new Path(dir, ANGLES);
+    /** Where the committed trials table is. */
+    public Path trialsPath() {
+        return tablePath(TRIALS);
     }
 
     /** Where the committed epochs table is. */
     public Path epochsPath() {
-        return new Path(dir, EPOCHS);
+        return tablePath(EPOCHS);
     }
 
-    /** Writes the tables (one Parquet part file each) and commits them, trials last. */
-    public void write(Dataset<Row> trials, Dataset<Row> epochs, Dataset<Row> angles) {
-        Path tmpTrials = tmp("trials");
-        Path tmpEpochs = tmp("epochs");
-        Path tmpAngles = tmp("angles");
+    /** Where the committed angles table is. */
+    public Path anglesPath() {
+        return tablePath(ANGLES);
+    }
+
+    /** The per-trial results, accessed with {@code conf} (on executors too). */
+    public TrialStore store(Configuration conf) {
+        return new TrialStore(new Path(dir, TrialStore.DIR), conf);
+    }
+
+    /** How many trials have a committed result in the folder now (0 when it is gone). */
+    public int committedTrials() {
+        return store(fs.getConf()).committedIds().size();
+    }
+
+    /**
+     * Makes the folder ready for the run: with {@code fresh} deletes the previous results ({@code trials/},
+     * {@code sweep.json}, the tables, {@code report/}); writes {@code sweep.json} unless it already describes
+     * this plan (then its creation time is kept); creates {@code trials/}.
+     */
+    public void begin(String codeVersion) {
         try {
-            fs.delete(tmpTrials, true);
-            fs.delete(tmpEpochs, true);
-            fs.delete(tmpAngles, true);
-            epochs.coalesce(1).write().parquet(tmpEpochs.toString());
-            angles.coalesce(1).write().parquet(tmpAngles.toString());
-            trials.coalesce(1).write().parquet(tmpTrials.toString());
-            commit(tmpEpochs, epochsPath());
-            commit(tmpAngles, anglesPath());
-            commit(tmpTrials, trialsPath());
+            if (fresh && fs.exists(dir)) {
+                for (String name : List.of(TrialStore.DIR, SweepMetadata.FILE, REPORT)) {
+                    fs.delete(new Path(dir, name), true);
+                }
+                for (String table : TABLES) {
+                    fs.delete(tablePath(table), true);
+                }
+                deleteTemporaryTables();
+            }
+            fs.mkdirs(dir);
+            SweepMetadata current = null;
+            if (!fresh) {
+                try {
+                    current = SweepMetadata.read(fs, dir);
+                } catch (IOException unreadable) {
+                    // accepted by prepare (--force): replaced below
+                }
+            }
+            if (!planned.samePlan(current)) {
+                new SweepMetadata(planned.name(), planned.trialSetHash(), planned.trials(), planned.createdAt(),
+                        codeVersion).write(fs, dir);
+            }
+            fs.mkdirs(new Path(dir, TrialStore.DIR));
         } catch (IOException e) {
-            throw new UncheckedIOException("writing the tables into " + dir + " failed", e);
+            throw new UncheckedIOException("preparing the output folder " + dir + " failed", e);
+        }
+    }
+
+    /** True when the folder existed before this run. */
+    public boolean existedBefore() {
+        return existedBefore;
+    }
+
+    /** The {@code sweep.json} found by {@link #prepare} (null when none, or with {@code fresh}). */
+    public SweepMetadata found() {
+        return found;
+    }
+
+    /**
+     * Writes {@code data} as one Parquet file into {@code OUT/.tmp-<table>}, its rows sorted by
+     * {@code sortBy}; returns that path.
+     */
+    public Path stage(String table, Dataset<Row> data, String... sortBy) {
+        Path tmp = tmp(table);
+        try {
+            fs.delete(tmp, true);
+            Dataset<Row> one = data.coalesce(1);
+            if (sortBy.length > 0) {
+                one = one.sortWithinPartitions(sortBy[0], java.util.Arrays.copyOfRange(sortBy, 1, sortBy.length));
+            }
+            one.write().parquet(tmp.toString());
+            return tmp;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + tmp + " failed", e);
+        }
+    }
+
+    /** Renames every staged table to its final name, in the order of {@link #TABLES} (trials last). */
+    public void commitStaged() {
+        try {
+            for (String table : TABLES) {
+                Path from = tmp(table);
+                if (fs.exists(from)) {
+                    Path to = tablePath(table);
+                    fs.delete(to, true);
+                    if (!fs.rename(from, to)) {
+                        throw new IOException("could not rename " + from + " to " + to);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("committing the tables in " + dir + " failed", e);
         }
     }
 
     /**
-     * Removes what an unfinished sweep left: the temporary tables, an uncommitted epochs table, and the
-     * folder itself when this sweep created it and it is now empty. Never throws.
+     * Removes what an unfinished run left that the next run cannot use: the temporary tables, and the folder
+     * itself when this run created it and no trial was committed. Committed trials stay (the next run resumes
+     * them). Never throws.
      */
     public void abort() {
         try {
-            fs.delete(tmp("trials"), true);
-            fs.delete(tmp("epochs"), true);
-            fs.delete(tmp("angles"), true);
-            if (!fs.exists(trialsPath())) {
-                fs.delete(epochsPath(), true);
-                fs.delete(anglesPath(), true);
-            }
-            if (!existedBefore && fs.exists(dir)) {
-                FileStatus[] left = fs.listStatus(dir);
-                if (left.length == 0) {
-                    fs.delete(dir, false);
-                }
+            deleteTemporaryTables();
+            if (!existedBefore && fs.exists(dir) && committedTrials() == 0) {
+                fs.delete(dir, true);
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("warning: could not clean up " + dir + ": " + e.getMessage());
         }
     }
 
-    private Path tmp(String table) {
-        return new Path(dir, ".tmp-" + table);
+    private void deleteTemporaryTables() throws IOException {
+        if (!fs.exists(dir)) {
+            return;
+        }
+        for (FileStatus s : fs.listStatus(dir, p -> p.getName().startsWith(TMP_PREFIX))) {
+            fs.delete(s.getPath(), true);
+        }
     }
 
-    private void commit(Path from, Path to) throws IOException {
-        fs.delete(to, true);
-        if (!fs.rename(from, to)) {
-            throw new IOException("could not rename " + from + " to " + to);
-        }
+    private Path tmp(String table) {
+        return new Path(dir, TMP_PREFIX + table.replace(".parquet", ""));
     }
 }

@@ -1,29 +1,71 @@
 package org.tpsweep.spark;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.Reader;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.tpsweep.config.ConfigException;
+import scala.Tuple2;
 
 /**
- * Creates the SparkSession of a sweep. With no master it runs embedded on {@code local[*]}. For a cluster
- * master (not {@code local…}) settings the executors need are filled in unless already given (e.g. by
- * {@code spark-submit --conf}): the JVM flags of this driver ({@code --add-opens}, {@code --add-modules},
- * {@code -D…}) as {@code spark.executor.extraJavaOptions}, {@code OMP_NUM_THREADS} = {@code spark.task.cpus}
- * in the executors' environment, and as {@code spark.jars} this application's jar with its library jars
- * (those of Spark, Scala and the Hadoop client excepted, which every Spark installation has).
+ * Creates the SparkSession of a sweep. With no master it runs embedded on {@code local[*]}.
+ *
+ * <p>Settings, strongest first: those already given (system properties {@code -Dspark.…}, or
+ * {@code spark-submit --conf}/its properties file), then the project's {@code conf/spark-defaults.conf}
+ * ({@link #defaultsFile()}: system property {@value #DEFAULTS_PROPERTY}, else environment variable
+ * {@value #DEFAULTS_ENV}, else the file of the checkout this code runs from), then the built-in defaults below.
+ *
+ * <p>For a cluster master (not {@code local…}) settings the executors need are filled in unless already given:
+ * the JVM flags of this driver ({@code --add-opens}, {@code --add-modules}, {@code -D…}) as
+ * {@code spark.executor.extraJavaOptions}, {@code OMP_NUM_THREADS} = {@code spark.task.cpus} in the executors'
+ * environment, and as {@code spark.jars} this application's jar with its library jars (those of Spark, Scala and
+ * the Hadoop client excepted, which every Spark installation has), and the GPU resources of
+ * {@link #gpuSettings}. For a local master GPU resource settings are removed: Spark does not schedule GPUs in
+ * local mode and jobs hang with them (shared/STACK.md, gotcha 8).
  */
 public final class SparkSessions {
     /** The master used when none is given. */
     public static final String DEFAULT_MASTER = "local[*]";
+    /** System property naming the spark-defaults file to load. */
+    public static final String DEFAULTS_PROPERTY = "tp.spark.defaults";
+    /** Environment variable naming the spark-defaults file to load (when the system property is not set). */
+    public static final String DEFAULTS_ENV = "TP_SPARK_DEFAULTS";
+
+    /** GPUs per executor on a cluster master: Spark conf key (e.g. {@code -Dspark.tpsweep.gpusPerExecutor=1}). */
+    public static final String GPUS_PER_EXECUTOR_KEY = "spark.tpsweep.gpusPerExecutor";
+    /** GPUs per executor on a cluster master: environment variable. */
+    public static final String GPUS_PER_EXECUTOR_ENV = "TP_GPUS_PER_EXECUTOR";
+    /** GPUs per task (1, 2, … or a fraction ≤ 0.5 to share one GPU): Spark conf key. */
+    public static final String GPU_PER_TASK_KEY = "spark.tpsweep.gpuPerTask";
+    /** GPUs per task: environment variable. */
+    public static final String GPU_PER_TASK_ENV = "TP_GPU_PER_TASK";
+    /** The executors' GPU discovery script (a path on the executor hosts): Spark conf key. */
+    public static final String GPU_DISCOVERY_KEY = "spark.tpsweep.gpuDiscoveryScript";
+    /** The executors' GPU discovery script: environment variable. */
+    public static final String GPU_DISCOVERY_ENV = "TP_GPU_DISCOVERY_SCRIPT";
+
+    static final String EXECUTOR_GPU_AMOUNT = "spark.executor.resource.gpu.amount";
+    static final String TASK_GPU_AMOUNT = "spark.task.resource.gpu.amount";
+    static final String EXECUTOR_GPU_SCRIPT = "spark.executor.resource.gpu.discoveryScript";
+    static final String EXECUTOR_GPU_VENDOR = "spark.executor.resource.gpu.vendor";
 
     private static final Pattern MASTER = Pattern.compile(
             "local|local\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?]|local-cluster\\[.+]|spark://.+|yarn|k8s://.+|mesos://.+");
+    /** The GPU settings that make local-mode jobs hang. */
+    private static final Pattern LOCAL_GPU_KEYS = Pattern.compile("spark\\.(executor|task)\\.resource\\.gpu\\..+");
 
     private SparkSessions() {
     }
@@ -40,22 +82,221 @@ public final class SparkSessions {
         }
     }
 
+    /** Whether {@code master} runs everything in this JVM ({@code local}, {@code local[…]}, {@code local-cluster[…]}). */
+    public static boolean isLocal(String master) {
+        return master == null || master.startsWith("local");
+    }
+
     /** A session named {@code appName} on {@code master} ({@link #DEFAULT_MASTER} when null). */
     public static SparkSession create(String appName, String master) {
         String m = master == null ? DEFAULT_MASTER : master;
         checkMaster(m);
         SparkConf conf = new SparkConf(true).setAppName(appName).setMaster(m);
-        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        conf.setIfMissing("spark.sql.shuffle.partitions", "8");
-        conf.setIfMissing("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
-        conf.setIfMissing("spark.sql.debug.maxToStringFields", "1000");
-        if (!m.startsWith("local")) {
-            clusterDefaults(conf);
+        Map<String, String> given = new LinkedHashMap<>();
+        for (Tuple2<String, String> kv : conf.getAll()) {
+            given.put(kv._1(), kv._2());
         }
+        Map<String, String> settings = settings(m, given, readDefaults(defaultsFile()), System.getenv(),
+                driverJvmFlags(), applicationJars());
+        for (String key : given.keySet()) {
+            if (!settings.containsKey(key)) {
+                // Also from the system properties, which SparkSession.Builder reads again into its own SparkConf.
+                conf.remove(key);
+                System.clearProperty(key);
+                System.err.println("tp-sweep: ignoring " + key + "=" + given.get(key) + " on master " + m
+                        + ": Spark does not schedule GPUs in local mode (jobs would hang); use a cluster master");
+            }
+        }
+        settings.forEach(conf::set);
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
-    private static void clusterDefaults(SparkConf conf) {
+    /**
+     * All settings of a session on {@code master} (pure; {@link #create} applies them).
+     *
+     * @param given     the settings already given (system properties, spark-submit); they win
+     * @param defaults  the spark-defaults file's {@code spark.*} keys; they win over the built-in defaults
+     * @param env       the environment ({@code TP_GPU_*})
+     * @param jvmFlags  this JVM's flags to pass on to executors on a cluster
+     * @param appJars   comma-separated jars for {@code spark.jars} on a cluster, or empty
+     * @return the settings to use; a key of {@code given} that is missing here must be removed
+     */
+    static Map<String, String> settings(String master, Map<String, String> given, Map<String, String> defaults,
+                                        Map<String, String> env, List<String> jvmFlags, String appJars) {
+        Map<String, String> s = new LinkedHashMap<>(given);
+        boolean local = isLocal(master);
+        // OMP_NUM_THREADS follows an explicitly given spark.task.cpus rather than the defaults file's 1.
+        if (s.containsKey("spark.task.cpus")) {
+            s.putIfAbsent("spark.executorEnv.OMP_NUM_THREADS", s.get("spark.task.cpus"));
+        }
+        defaults.forEach(s::putIfAbsent);
+        s.putIfAbsent("spark.ui.showConsoleProgress", "false");
+        s.putIfAbsent("spark.sql.shuffle.partitions", "8");
+        s.putIfAbsent("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+        s.putIfAbsent("spark.sql.debug.maxToStringFields", "1000");
+        if ("org.apache.spark.serializer.KryoSerializer".equals(s.get("spark.serializer"))
+                && !s.containsKey("spark.kryo.registrator") && classExists("org.nd4j.kryo.Nd4jRegistrator")) {
+            s.put("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        }
+        if (local) {
+            // Everything runs in this JVM: nothing needs to listen beyond the loopback interface.
+            s.putIfAbsent("spark.driver.bindAddress", "127.0.0.1");
+            s.putIfAbsent("spark.driver.host", "127.0.0.1");
+            s.keySet().removeIf(k -> LOCAL_GPU_KEYS.matcher(k).matches());
+        } else {
+            if (!jvmFlags.isEmpty()) {
+                s.putIfAbsent("spark.executor.extraJavaOptions", String.join(" ", jvmFlags));
+            }
+            s.putIfAbsent("spark.executorEnv.OMP_NUM_THREADS", s.getOrDefault("spark.task.cpus", "1"));
+            if (appJars != null && !appJars.isEmpty()) {
+                s.putIfAbsent("spark.jars", appJars);
+            }
+        }
+        gpuSettings(master, s, env).forEach(s::putIfAbsent);
+        return s;
+    }
+
+    /**
+     * The GPU resource settings for {@code master} (pure): none for a local master (they make Spark hang there);
+     * for a cluster master, from {@value #GPUS_PER_EXECUTOR_KEY} / {@value #GPUS_PER_EXECUTOR_ENV} (GPUs per
+     * executor), {@value #GPU_PER_TASK_KEY} / {@value #GPU_PER_TASK_ENV} (GPUs per task, default 1 when GPUs per
+     * executor are given; GPUs per executor default to the next whole number) and {@value #GPU_DISCOVERY_KEY} /
+     * {@value #GPU_DISCOVERY_ENV}, as {@code spark.executor.resource.gpu.amount},
+     * {@code spark.task.resource.gpu.amount} and {@code spark.executor.resource.gpu.discoveryScript}; on
+     * Kubernetes also the vendor {@code nvidia.com}. Settings already in {@code conf} are not returned, so that
+     * what a user gives Spark directly wins.
+     *
+     * @throws ConfigException for an amount that is not a positive whole number (or a fraction ≤ 0.5 per task)
+     */
+    public static Map<String, String> gpuSettings(String master, Map<String, String> conf, Map<String, String> env) {
+        Map<String, String> out = new TreeMap<>();
+        if (isLocal(master)) {
+            return out;
+        }
+        String perExecutor = firstNonBlank(conf.get(GPUS_PER_EXECUTOR_KEY), env.get(GPUS_PER_EXECUTOR_ENV));
+        String perTask = firstNonBlank(conf.get(GPU_PER_TASK_KEY), env.get(GPU_PER_TASK_ENV));
+        String script = firstNonBlank(conf.get(GPU_DISCOVERY_KEY), env.get(GPU_DISCOVERY_ENV));
+        if (perExecutor == null && perTask == null) {
+            return out;
+        }
+        Integer executor = perExecutor == null ? null : wholeGpus(perExecutor,
+                GPUS_PER_EXECUTOR_ENV + " / " + GPUS_PER_EXECUTOR_KEY);
+        double task = perTask == null ? 1 : taskGpus(perTask);
+        if (executor == null) {
+            executor = (int) Math.ceil(task);
+        }
+        if (task > executor) {
+            throw new ConfigException("GPUs per task " + perTask + " exceed the GPUs per executor " + executor
+                    + "; allowed: at most " + executor);
+        }
+        out.put(EXECUTOR_GPU_AMOUNT, Integer.toString(executor));
+        out.put(TASK_GPU_AMOUNT, task == Math.rint(task) ? Long.toString((long) task) : Double.toString(task));
+        if (script != null) {
+            out.put(EXECUTOR_GPU_SCRIPT, script);
+        }
+        if (master.startsWith("k8s://")) {
+            out.put(EXECUTOR_GPU_VENDOR, "nvidia.com");
+        }
+        out.keySet().removeIf(conf::containsKey);
+        return out;
+    }
+
+    private static int wholeGpus(String value, String name) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(name + " " + value + " is not a number of GPUs; allowed: a whole number ≥ 1");
+    }
+
+    private static double taskGpus(String value) {
+        double d;
+        try {
+            d = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            d = Double.NaN;
+        }
+        if (d > 0 && (d <= 0.5 || (d >= 1 && d == Math.rint(d)))) {
+            return d;
+        }
+        throw new ConfigException(GPU_PER_TASK_ENV + " / " + GPU_PER_TASK_KEY + " " + value
+                + " is not a GPU amount per task; allowed: a whole number ≥ 1, or a fraction ≤ 0.5 to share a GPU");
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        if (a != null && !a.isBlank()) {
+            return a.trim();
+        }
+        return b != null && !b.isBlank() ? b.trim() : null;
+    }
+
+    private static boolean classExists(String name) {
+        try {
+            Class.forName(name, false, SparkSessions.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * The spark-defaults file to load: system property {@value #DEFAULTS_PROPERTY}, else environment variable
+     * {@value #DEFAULTS_ENV}, else {@code conf/spark-defaults.conf} of the tp-sweep checkout this code runs
+     * from (the folder holding {@code bin/tp-sweep}); null when there is none.
+     */
+    public static Path defaultsFile() {
+        String named = firstNonBlank(System.getProperty(DEFAULTS_PROPERTY), System.getenv(DEFAULTS_ENV));
+        if (named != null) {
+            return Path.of(named);
+        }
+        try {
+            File self = new File(SparkSessions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            File dir = self.getParentFile();
+            for (int up = 0; dir != null && up < 4; up++, dir = dir.getParentFile()) {
+                File conf = new File(dir, "conf/spark-defaults.conf");
+                if (conf.isFile() && new File(dir, "bin/tp-sweep").isFile()) {
+                    return conf.toPath();
+                }
+            }
+        } catch (URISyntaxException | SecurityException | NullPointerException | IllegalArgumentException e) {
+            // no checkout around this code
+        }
+        return null;
+    }
+
+    /**
+     * The {@code spark.*} keys of a spark-defaults file ({@code key value} or {@code key=value} lines, as Spark
+     * reads them); empty for null.
+     *
+     * @throws ConfigException when the named file cannot be read
+     */
+    public static Map<String, String> readDefaults(Path file) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (file == null) {
+            return out;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("the Spark defaults file " + file + " cannot be read: " + e.getMessage()
+                    + " (set " + DEFAULTS_PROPERTY + " or " + DEFAULTS_ENV + " to a readable file)", e);
+        }
+        new TreeMap<>(p).forEach((k, v) -> {
+            String key = k.toString().trim();
+            if (key.startsWith("spark.")) {
+                out.put(key, v.toString().trim());
+            }
+        });
+        return out;
+    }
+
+    /** This JVM's flags that executors need too: module opens, {@code --add-modules}, a few {@code -D…}. */
+    static List<String> driverJvmFlags() {
         List<String> flags = new ArrayList<>();
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
@@ -63,19 +304,14 @@ public final class SparkSessions {
                 flags.add(a);
             }
         }
-        if (!flags.isEmpty()) {
-            conf.setIfMissing("spark.executor.extraJavaOptions", String.join(" ", flags));
-        }
-        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
-        if (!conf.contains("spark.jars")) {
-            String jars = applicationJars();
-            if (!jars.isEmpty()) {
-                conf.set("spark.jars", jars);
-            }
-        }
+        return flags;
     }
 
-    /** This application's jar and the jars in its {@code lib/} folder, minus Spark's own; empty when run from classes. */
+    /**
+     * This application's jar and the jars in its {@code lib/} folder, minus Spark's own; only the jar itself for
+     * the cluster assembly jar ({@code tp-sweep-cluster*.jar}, which holds its libraries); empty when run from
+     * classes.
+     */
     private static String applicationJars() {
         try {
             File self = new File(SparkSessions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -83,6 +319,9 @@ public final class SparkSessions {
                 return "";
             }
             List<String> jars = new ArrayList<>(List.of(self.getAbsolutePath()));
+            if (self.getName().startsWith("tp-sweep-cluster")) {
+                return jars.get(0);
+            }
             File[] lib = new File(self.getParentFile(), "lib").listFiles((d, n) -> n.endsWith(".jar")
                     && !n.startsWith("spark-") && !n.startsWith("scala-") && !n.startsWith("hadoop-client-"));
             if (lib != null) {

@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.tpsweep.config.RunConfig;
 import org.tpsweep.sweep.SweepPlan;
 
 /**
- * Mean ± standard deviation of the test error per method and dataset over the seeds, computed with Spark
- * SQL from the trials table. Trials without a test error (failed) are counted but not averaged; the
+ * The table printed at the end of a run: mean ± standard deviation of the test error per method and dataset
+ * over all its trials (every seed and configuration), computed with Spark SQL from the trials table (the
+ * per-configuration statistics are in {@code summary.parquet}, {@link Aggregates}). Trials without a test error (failed) are counted but not averaged; the
  * standard deviation is the sample one (n − 1) and absent for a single value.
  */
 public final class SummaryTable {
@@ -45,8 +47,10 @@ public final class SummaryTable {
             lines.add(new Line(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
                     r.isNullAt(5) ? null : r.getDouble(5), r.isNullAt(6) ? null : r.getDouble(6)));
         }
-        lines.sort(Comparator.<Line>comparingInt(l -> plan.datasets().indexOf(l.dataset()))
-                .thenComparingInt(l -> plan.methods().indexOf(l.method())));
+        List<String> datasets = plan.trials().stream().map(RunConfig::dataset).distinct().toList();
+        List<String> methods = plan.trials().stream().map(RunConfig::method).distinct().toList();
+        lines.sort(Comparator.<Line>comparingInt(l -> datasets.indexOf(l.dataset()))
+                .thenComparingInt(l -> methods.indexOf(l.method())));
         return lines;
     }
 

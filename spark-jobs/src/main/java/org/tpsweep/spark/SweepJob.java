@@ -1,15 +1,22 @@
 package org.tpsweep.spark;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
+
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.tpsweep.config.ParamDef;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.train.EpochListener;
@@ -18,79 +25,175 @@ import org.tpsweep.train.TrainResult;
 import org.tpsweep.train.TrialRunner;
 
 /**
- * Runs a {@link SweepPlan} on Spark, one task per trial, and writes the {@code trials} and {@code epochs}
- * tables atomically into the output folder ({@link OutputTables}). Each task pins ND4J/BLAS threads to
- * {@code spark.task.cpus}, trains with {@link TrialRunner} and sends back plain data; the driver builds the
- * tables. If anything fails before the tables are committed, the partial output is removed and the
- * exception propagates.
+ * Runs a {@link SweepPlan} on Spark into an output folder ({@link OutputTables}), resumably:
+ *
+ * <ol>
+ * <li>writes {@code sweep.json} (after deleting earlier results with {@code --fresh});</li>
+ * <li>reads the status of the trials already committed under {@code OUT/trials/} and schedules the others
+ *     (with {@code retryFailed}, also those whose committed status is {@code failed}; a file that is not a
+ *     readable trial document counts as not committed), one Spark task each;</li>
+ * <li>each task pins ND4J/BLAS threads to {@code spark.task.cpus}, trains with {@link TrialRunner} (a
+ *     deterministic trainer failure becomes status {@code failed}; infrastructure failures, e.g. of the file
+ *     system, propagate and Spark retries the task) and commits its result itself ({@link TrialStore}); a
+ *     retried or speculative attempt of an already committed trial keeps the committed result;</li>
+ * <li>the driver compacts all committed trials of the plan into the tables ({@link Compactor}).</li>
+ * </ol>
+ *
+ * A run that stops half-way (Ctrl-C, a crash, a failed job) leaves every committed trial in place; the same
+ * command resumes it. The driver never collects per-trial data, only a status per task.
  */
 public final class SweepJob {
     private SweepJob() {
     }
 
-    /** What a finished sweep produced. */
-    public record Result(List<TrialOutcome> outcomes, OutputTables output, List<SummaryTable.Line> summary) {
-        /** Trials whose status is {@code failed}. */
-        public List<TrialOutcome> failed() {
-            return outcomes.stream().filter(o -> o.result().status() == RunStatus.FAILED).toList();
-        }
-
-        /** Number of rows written to the epochs table. */
-        public int epochRows() {
-            return outcomes.stream().mapToInt(o -> o.result().epochsCompleted()).sum();
+    /**
+     * How to run.
+     *
+     * @param out         where to print what the run does (resume, progress), or null for nothing
+     * @param progress    print a line per finished trial (to {@code out})
+     * @param retryFailed rerun the trials whose committed status is {@code failed}
+     */
+    public record Options(PrintWriter out, boolean progress, boolean retryFailed) {
+        /** Nothing printed, no retry of failed trials. */
+        public static Options silent() {
+            return new Options(null, false, false);
         }
     }
 
+    /** A committed trial whose status is {@code failed}. */
+    public record FailedTrial(String trialId, String method, String dataset, long seed, String message) {
+    }
+
     /**
-     * Runs every trial of {@code plan} and commits the tables into {@code output}.
+     * What a finished run did and produced.
      *
-     * @param dataDir  the data folder as every executor sees it
-     * @param progress where to print a line per finished trial, or null for none
+     * @param planned   trials in the plan
+     * @param reused    trials of the plan whose committed result was kept without running them
+     * @param scheduled trials this run ran as Spark tasks
+     * @param trained   tasks that actually trained (a scheduled trial found committed by then is not trained)
+     * @param statuses  per status label, the trials this run ran
+     * @param failed    every committed trial of the plan with status {@code failed}
+     */
+    public record Result(int planned, int reused, int scheduled, int trained, Map<String, Long> statuses,
+                         OutputTables output, List<SummaryTable.Line> summary, List<FailedTrial> failed,
+                         Compactor.Counts rows) {
+    }
+
+    /** One task's work: a trial, and whether a committed {@code failed} result of it is to be replaced. */
+    record TrialTask(RunConfig config, boolean replaceFailed) implements Serializable {
+    }
+
+    /** What a task reports to the driver: the trial, the status now committed, whether it trained. */
+    record TaskReport(String trialId, String status, boolean trained) implements Serializable {
+    }
+
+    /**
+     * Runs the trials of {@code plan} not yet committed in {@code output} and compacts the tables.
+     *
+     * @param dataDir the data folder as every executor sees it
      */
     public static Result run(SparkSession spark, SweepPlan plan, OutputTables output, String dataDir,
-                             PrintWriter progress) {
+                             Options options) {
+        PrintWriter out = options.out();
         try {
-            List<TrialOutcome> outcomes = runTrials(spark, plan, dataDir, progress);
-            Map<String, ParamDef> params = plan.parameterColumns();
-            List<Row> trialRows = new ArrayList<>();
-            List<Row> epochRows = new ArrayList<>();
-            List<Row> angleRows = new ArrayList<>();
-            for (TrialOutcome o : outcomes) {
-                trialRows.add(TrialRows.trialRow(o, params));
-                epochRows.addAll(TrialRows.epochRows(o));
-                angleRows.addAll(TrialRows.angleRows(o));
+            String codeVersion = Provenance.currentCodeVersion();
+            output.begin(codeVersion);
+            TrialStore store = output.store(spark.sparkContext().hadoopConfiguration());
+            store.removeTemporaryFiles();
+            Set<String> planIds = new HashSet<>();
+            plan.trials().forEach(t -> planIds.add(t.trialId()));
+            Map<String, String> committedStatus = committedStatuses(spark, store, planIds);
+            Set<String> committed = committedStatus.keySet();
+            Set<String> replace = new HashSet<>();
+            if (options.retryFailed()) {
+                committedStatus.forEach((id, s) -> {
+                    if (RunStatus.FAILED.label().equals(s)) {
+                        replace.add(id);
+                    }
+                });
             }
-            Dataset<Row> trials = spark.createDataFrame(trialRows, TrialRows.trialsSchema(params));
-            Dataset<Row> epochs = spark.createDataFrame(epochRows, TrialRows.epochsSchema());
-            Dataset<Row> angles = spark.createDataFrame(angleRows, TrialRows.anglesSchema());
-            output.write(trials, epochs, angles);
-            List<SummaryTable.Line> summary =
-                    SummaryTable.compute(spark.read().parquet(output.trialsPath().toString()), plan);
-            return new Result(outcomes, output, summary);
+            List<TrialTask> tasks = new ArrayList<>();
+            for (RunConfig t : plan.trials()) {
+                if (!committed.contains(t.trialId()) || replace.contains(t.trialId())) {
+                    tasks.add(new TrialTask(t, replace.contains(t.trialId())));
+                }
+            }
+            if (out != null && !committed.isEmpty()) {
+                out.printf("resuming: %d of %d trials already committed in %s%s; running %d%n", committed.size(),
+                        plan.trials().size(), OutputTables.display(store.dir()),
+                        options.retryFailed() ? " (" + replace.size() + " failed, rerun)" : "", tasks.size());
+                out.flush();
+            }
+            StatusCounters counters = StatusCounters.register(spark.sparkContext());
+            List<TaskReport> reports = tasks.isEmpty() ? List.of()
+                    : runTasks(spark, plan, tasks, dataDir, store, codeVersion, counters,
+                    options.progress() ? out : null);
+
+            Compactor.Counts rows = Compactor.compact(spark, output, store, planIds, plan.parameterColumns());
+            Dataset<Row> trials = spark.read().parquet(output.trialsPath().toString());
+            List<SummaryTable.Line> summary = SummaryTable.compute(trials, plan);
+            List<FailedTrial> failed = new ArrayList<>();
+            for (Row r : trials.where(col("status").equalTo(RunStatus.FAILED.label()))
+                    .select("trial_id", "method", "dataset", "seed", "message").orderBy("trial_id").collectAsList()) {
+                failed.add(new FailedTrial(r.getString(0), r.getString(1), r.getString(2), r.getLong(3),
+                        r.getString(4)));
+            }
+            Map<String, Long> statuses = new LinkedHashMap<>();
+            counters.totals().keySet().forEach(s -> statuses.put(s, 0L));
+            reports.forEach(r -> statuses.merge(r.status(), 1L, Long::sum));
+            int trained = (int) reports.stream().filter(TaskReport::trained).count();
+            return new Result(plan.trials().size(), plan.trials().size() - tasks.size(), tasks.size(), trained,
+                    statuses, output, summary, failed, rows);
         } catch (RuntimeException | Error e) {
             output.abort();
             throw e;
         }
     }
 
-    private static List<TrialOutcome> runTrials(SparkSession spark, SweepPlan plan, String dataDir,
-                                                PrintWriter progress) {
+    /**
+     * The status of each committed trial among {@code planIds}, read with Spark from the files' {@code status}
+     * fields. A file that is not a readable trial document counts as not committed: its trial runs again and
+     * replaces it.
+     */
+    static Map<String, String> committedStatuses(SparkSession spark, TrialStore store, Set<String> planIds) {
+        Map<String, String> statuses = new LinkedHashMap<>();
+        Set<String> listed = store.committedIds();
+        listed.retainAll(planIds);
+        if (listed.isEmpty()) {
+            return statuses;
+        }
+        Dataset<Row> docs = spark.read().schema("status STRING")
+                .json(new org.apache.hadoop.fs.Path(store.dir(), "*" + TrialStore.SUFFIX).toString())
+                .select(input_file_name(), col("status"));
+        for (Row r : docs.collectAsList()) {
+            String name = new org.apache.hadoop.fs.Path(r.getString(0)).getName();
+            String id = name.substring(0, name.length() - TrialStore.SUFFIX.length());
+            if (!r.isNullAt(1) && listed.contains(id)) {
+                statuses.put(id, r.getString(1));
+            }
+        }
+        return statuses;
+    }
+
+    private static List<TaskReport> runTasks(SparkSession spark, SweepPlan plan, List<TrialTask> tasks,
+                                             String dataDir, TrialStore store, String codeVersion,
+                                             StatusCounters counters, PrintWriter progress) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ProgressListener listener = progress == null ? null : new ProgressListener(progress, plan.trials().size());
+        ProgressListener listener = progress == null ? null
+                : new ProgressListener(progress, tasks.size(), counters.statusByAccumulatorId());
         if (listener != null) {
             spark.sparkContext().addSparkListener(listener);
         }
-        jsc.setJobGroup(ProgressListener.JOB_GROUP, "tp-sweep " + plan.name() + ": " + plan.trials().size()
-                + " trials", false);
+        jsc.setJobGroup(ProgressListener.JOB_GROUP, "tp-sweep " + plan.name() + ": " + tasks.size() + " trials",
+                false);
         try {
-            List<RunConfig> trials = plan.trials();
-            List<TrialOutcome> outcomes = jsc.parallelize(trials, trials.size())
-                    .map(config -> runOne(config, dataDir))
+            List<TaskReport> reports = jsc.parallelize(tasks, tasks.size())
+                    .map(t -> runOne(t, dataDir, store, codeVersion, counters))
                     .collect();
             if (listener != null) {
                 listener.awaitAll(5_000);
             }
-            return outcomes;
+            return reports;
         } finally {
             jsc.clearJobGroup();
             if (listener != null) {
@@ -99,10 +202,34 @@ public final class SweepJob {
         }
     }
 
-    /** The body of one Spark task: pin threads, train, return plain data. */
-    static TrialOutcome runOne(RunConfig config, String dataDir) {
-        ThreadPinning.pinToTask();
+    /**
+     * The body of one Spark task: skip a trial whose result is settled, else pin threads, train, commit the
+     * result, count its status.
+     */
+    static TaskReport runOne(TrialTask task, String dataDir, TrialStore store, String codeVersion,
+                             StatusCounters counters) throws IOException {
+        RunConfig config = task.config();
+        String id = config.trialId();
+        if (store.isSettled(id, task.replaceFailed())) {
+            String status = store.status(id);
+            counters.add(status);
+            return new TaskReport(id, status, false);
+        }
+        TrialOutcome outcome = train(config, dataDir, codeVersion);
+        TrialStore.Commit c = store.commit(outcome, task.replaceFailed());
+        String status = c == TrialStore.Commit.KEPT_EXISTING ? store.status(id) : outcome.result().status().label();
+        counters.add(status);
+        return new TaskReport(id, status, true);
+    }
+
+    /**
+     * Trains one trial in this JVM (threads pinned to the task's CPUs, ND4J bound to its GPU if any) and records
+     * where it ran.
+     */
+    static TrialOutcome train(RunConfig config, String dataDir, String codeVersion) {
+        String device = GpuBinding.bindFromTaskContext();   // first: ND4J's device is per thread ("cpu" without a GPU)
+        int threads = ThreadPinning.pinToTask();
         TrainResult result = TrialRunner.run(config, Path.of(dataDir), EpochListener.NONE);
-        return new TrialOutcome(config, result);
+        return new TrialOutcome(config, result, Provenance.ofTask(codeVersion, config, threads, device));
     }
 }

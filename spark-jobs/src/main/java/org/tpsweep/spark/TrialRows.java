@@ -12,32 +12,44 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.tpsweep.config.ParamDef;
+import org.tpsweep.config.RunConfig;
 import org.tpsweep.metrics.AngleStats;
-import org.tpsweep.metrics.AngleStats;
+import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.train.EpochMetrics;
 import org.tpsweep.train.TrainResult;
 
 /**
- * Schemas of the {@code trials} and {@code epochs} tables and the conversion of a {@link TrialOutcome} into
- * their rows.
+ * Schemas of the {@code trials}, {@code epochs} and {@code angles} tables and the conversion of a
+ * {@link TrialOutcome} into their rows.
  *
- * <p>{@code trials}: {@code trial_id, method, dataset, seed}, one column per hyperparameter of the sweep's
- * methods (null where a method lacks it), then {@code status, message, test_error, best_val_error,
- * best_epoch, final_train_loss, epochs_completed, seconds_per_epoch, gn_damping_selected (the λ per hidden
- * layer a λ-search run chose, "λ1,λ2,…"; null otherwise), started_at, finished_at}. A result
- * that does not exist (a failed trial's errors, NaN in the trainer's result) is null there.
+ * <p>{@code trials}: {@code trial_id, config_id, method, dataset, seed}, one column per hyperparameter of the
+ * sweep's methods (null where a method lacks it), then {@code status (ok | diverged | stopped | failed),
+ * message, test_error, best_val_error, best_epoch, final_train_loss, epochs_completed, seconds_per_epoch,
+ * gn_damping_selected (the λ per hidden layer a λ-search run chose, "λ1,λ2,…"; null otherwise), started_at,
+ * finished_at}, then the provenance columns {@code code_version, nd4j_backend, dtype, host, executor_id,
+ * device, threads} ({@link Provenance}). A result that does not exist (a failed trial's errors, NaN in the
+ * trainer's result) is null there. {@code config_id} identifies the configuration without the seed: the
+ * trials of one configuration over several seeds share it.
  *
  * <p>{@code epochs}: {@code trial_id, method, dataset, seed, epoch, train_loss, train_error, val_loss,
  * val_error, test_loss, test_error, seconds, feedback_seconds}, values exactly as the trainer measured
  * them (NaN marks a diverged loss). Errors are fractions in [0, 1]; times are seconds.
+ *
+ * <p>{@code angles}: {@code trial_id, epoch, layer, reference, mean_deg, std_deg, n}.
  */
 public final class TrialRows {
-    /** Columns that identify a trial, first in both tables. */
+    /** Columns that identify a trial, first in the epochs table. */
     public static final List<String> KEY_COLUMNS = List.of("trial_id", "method", "dataset", "seed");
+    /** Columns first in the trials table, before the hyperparameter columns. */
+    public static final List<String> TRIAL_KEY_COLUMNS = List.of("trial_id", "config_id", "method", "dataset",
+            "seed");
     /** Result columns of the trials table, after the hyperparameter columns. */
     public static final List<String> TRIAL_RESULT_COLUMNS = List.of("status", "message", "test_error",
             "best_val_error", "best_epoch", "final_train_loss", "epochs_completed", "seconds_per_epoch",
             "gn_damping_selected", "started_at", "finished_at");
+    /** Provenance columns of the trials table, last. */
+    public static final List<String> PROVENANCE_COLUMNS = List.of("code_version", "nd4j_backend", "dtype", "host",
+            "executor_id", "device", "threads");
     /** Per-epoch columns of the epochs table, after the key columns. */
     public static final List<String> EPOCH_COLUMNS = List.of("epoch", "train_loss", "train_error", "val_loss",
             "val_error", "test_loss", "test_error", "seconds", "feedback_seconds");
@@ -45,11 +57,22 @@ public final class TrialRows {
     private TrialRows() {
     }
 
+    /** The id of {@code config}'s configuration without its seed ({@link SweepPlan#configId(RunConfig)}). */
+    public static String configId(RunConfig config) {
+        return SweepPlan.configId(config);
+    }
+
     /** Schema of the trials table for a sweep whose hyperparameter columns are {@code params}. */
     public static StructType trialsSchema(Map<String, ParamDef> params) {
-        List<StructField> f = new ArrayList<>(keyFields());
+        List<StructField> f = new ArrayList<>();
+        f.add(DataTypes.createStructField("trial_id", DataTypes.StringType, false));
+        f.add(DataTypes.createStructField("config_id", DataTypes.StringType, false));
+        f.add(DataTypes.createStructField("method", DataTypes.StringType, false));
+        f.add(DataTypes.createStructField("dataset", DataTypes.StringType, false));
+        f.add(DataTypes.createStructField("seed", DataTypes.LongType, false));
         for (ParamDef p : params.values()) {
-            if (KEY_COLUMNS.contains(p.key()) || TRIAL_RESULT_COLUMNS.contains(p.key())) {
+            if (TRIAL_KEY_COLUMNS.contains(p.key()) || TRIAL_RESULT_COLUMNS.contains(p.key())
+                    || PROVENANCE_COLUMNS.contains(p.key())) {
                 throw new IllegalStateException("hyperparameter '" + p.key() + "' clashes with a trials column");
             }
             f.add(DataTypes.createStructField(p.key(), typeOf(p), true));
@@ -65,25 +88,37 @@ public final class TrialRows {
         f.add(DataTypes.createStructField("gn_damping_selected", DataTypes.StringType, true));
         f.add(DataTypes.createStructField("started_at", DataTypes.TimestampType, true));
         f.add(DataTypes.createStructField("finished_at", DataTypes.TimestampType, true));
+        for (String c : PROVENANCE_COLUMNS) {
+            f.add(DataTypes.createStructField(c, c.equals("threads") ? DataTypes.IntegerType : DataTypes.StringType,
+                    true));
+        }
         return DataTypes.createStructType(f);
     }
 
     /** Schema of the epochs table. */
     public static StructType epochsSchema() {
         List<StructField> f = new ArrayList<>(keyFields());
+        f.addAll(epochFields());
+        return DataTypes.createStructType(f);
+    }
+
+    /** The per-epoch fields of the epochs table (after its key columns). */
+    static List<StructField> epochFields() {
+        List<StructField> f = new ArrayList<>();
         f.add(DataTypes.createStructField("epoch", DataTypes.IntegerType, false));
         for (String c : EPOCH_COLUMNS.subList(1, EPOCH_COLUMNS.size())) {
             f.add(DataTypes.createStructField(c, DataTypes.DoubleType, false));
         }
-        return DataTypes.createStructType(f);
+        return f;
     }
 
     /** The trials-table row of {@code o}; {@code params} must be the map the schema was made from. */
     public static Row trialRow(TrialOutcome o, Map<String, ParamDef> params) {
         TrainResult r = o.result();
-        List<Object> v = new ArrayList<>(keyValues(o));
+        RunConfig c = o.config();
+        List<Object> v = new ArrayList<>(List.of(c.trialId(), configId(c), c.method(), c.dataset(), c.seed()));
         for (ParamDef p : params.values()) {
-            v.add(o.config().has(p.key()) ? valueOf(p, o.config().params().get(p.key())) : null);
+            v.add(c.has(p.key()) ? valueOf(p, c.params().get(p.key())) : null);
         }
         v.add(r.status().label());
         v.add(r.message() == null || r.message().isEmpty() ? null : r.message());
@@ -96,6 +131,14 @@ public final class TrialRows {
         v.add(r.selectedDamping() == null || r.selectedDamping().isEmpty() ? null : r.selectedDamping());
         v.add(timestamp(r.startedAt()));
         v.add(timestamp(r.finishedAt()));
+        Provenance p = o.provenance();
+        v.add(p.codeVersion());
+        v.add(p.nd4jBackend());
+        v.add(p.dtype());
+        v.add(p.host());
+        v.add(p.executorId());
+        v.add(p.device());
+        v.add(p.threads());
         return RowFactory.create(v.toArray());
     }
 
@@ -119,16 +162,23 @@ public final class TrialRows {
         return rows;
     }
 
-    /** Schema of the angles table: trial_id, epoch, layer, reference (bp | gnt), mean_deg, std_deg, n. */
+    /** Schema of the angles table: trial_id, epoch, layer, reference (bp | gnt | nullspace), mean_deg, std_deg, n. */
     public static StructType anglesSchema() {
-        return DataTypes.createStructType(List.of(
-                DataTypes.createStructField("trial_id", DataTypes.StringType, false),
+        List<StructField> f = new ArrayList<>();
+        f.add(DataTypes.createStructField("trial_id", DataTypes.StringType, false));
+        f.addAll(angleFields());
+        return DataTypes.createStructType(f);
+    }
+
+    /** The fields of the angles table after {@code trial_id}. */
+    static List<StructField> angleFields() {
+        return List.of(
                 DataTypes.createStructField("epoch", DataTypes.IntegerType, false),
                 DataTypes.createStructField("layer", DataTypes.IntegerType, false),
                 DataTypes.createStructField("reference", DataTypes.StringType, false),
                 DataTypes.createStructField("mean_deg", DataTypes.DoubleType, false),
                 DataTypes.createStructField("std_deg", DataTypes.DoubleType, false),
-                DataTypes.createStructField("n", DataTypes.IntegerType, false)));
+                DataTypes.createStructField("n", DataTypes.IntegerType, false));
     }
 
     /** The angles-table rows of {@code o}, one per epoch × layer × reference. */

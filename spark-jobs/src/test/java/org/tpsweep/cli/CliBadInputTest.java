@@ -118,8 +118,42 @@ class CliBadInputTest {
         Files.writeString(marker, "earlier sweep");
         Outcome o = tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
                 "--out", out.toString());
-        assertOneError(o, "already holds trials.parquet");
+        assertOneError(o, "already holds trials.parquet but no sweep.json");
+        assertTrue(o.err().contains("--fresh") && o.err().contains("--force"), o.err());
         assertEquals("earlier sweep", Files.readString(marker));
+    }
+
+    @Test
+    void anOutputFolderOfAnotherSweepIsRefusedBeforeSparkStarts() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        String sweepJson = "{\"name\": \"older\", \"trial_set_hash\": \"abc\", \"trials\": 7, "
+                + "\"created_at\": \"2024-01-01T00:00:00Z\"}";
+        Files.writeString(out.resolve("sweep.json"), sweepJson);
+        Outcome o = tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                "--out", out.toString());
+        assertOneError(o, "holds sweep 'older' (7 trials, created 2024-01-01T00:00:00Z) whose trials differ");
+        assertTrue(o.err().contains("--force") && o.err().contains("--fresh"), o.err());
+        assertEquals(sweepJson, Files.readString(out.resolve("sweep.json")));
+        assertFalse(o.out().contains("output:"), "refused before anything started: " + o.out());
+
+        Files.writeString(out.resolve("sweep.json"), "not json");
+        assertOneError(tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                "--out", out.toString()), "sweep.json cannot be read");
+    }
+
+    @Test
+    void freshAndRetryFailedExcludeEachOther() throws Exception {
+        Path out = tmp.resolve("out");
+        assertOneError(tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                "--out", out.toString(), "--fresh", "--retry-failed"), "--fresh and --retry-failed exclude each other");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void anOutputPathThatIsAFileIsRefused() throws Exception {
+        Path file = Files.writeString(tmp.resolve("out.txt"), "x");
+        assertOneError(tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                "--out", file.toString()), "is a file");
     }
 
     @Test

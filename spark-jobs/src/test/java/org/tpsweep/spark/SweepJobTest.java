@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
@@ -40,13 +41,6 @@ class SweepJobTest {
               bp: {epochs: 1, train_subset: 500, num_hidden: 1, size_hidden: 16, batch_size: 64, angle_interval: 2}
             """;
 
-    static final List<String> TRIAL_COLUMNS = List.of("trial_id", "method", "dataset", "seed",
-            "epochs", "train_subset", "num_hidden", "size_hidden", "batch_size", "angle_interval", "gnt_damping",
-            "early_stop", "nullspace_ratio", "gn_damping_search", "freeze_forward", "no_val_set", "precision",
-            "lr", "target_stepsize", "normalize_lr", "beta1", "beta2", "epsilon", "forward_wd",
-            "status", "message", "test_error", "best_val_error", "best_epoch", "final_train_loss",
-            "epochs_completed", "seconds_per_epoch", "gn_damping_selected", "started_at", "finished_at");
-
     static final List<String> EPOCH_COLUMNS = List.of("trial_id", "method", "dataset", "seed", "epoch",
             "train_loss", "train_error", "val_loss", "val_error", "test_loss", "test_error", "seconds",
             "feedback_seconds");
@@ -56,7 +50,8 @@ class SweepJobTest {
 
     static SparkSession reader() {
         return SparkSession.builder().master("local[2]").appName("read-back")
-                .config("spark.ui.enabled", "false").config("spark.sql.debug.maxToStringFields", "1000").getOrCreate();
+                .config("spark.ui.enabled", "false").config("spark.sql.debug.maxToStringFields", "1000")
+                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
     }
 
     @AfterAll
@@ -66,8 +61,15 @@ class SweepJobTest {
         }
     }
 
+    static Set<String> visibleNames(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") || n.startsWith(".tmp"))
+                    .collect(Collectors.toSet());
+        }
+    }
+
     @Test
-    void twoTrialSweepThroughTheCliWritesBothTables() throws Exception {
+    void twoTrialSweepThroughTheCliWritesEveryTable() throws Exception {
         Path spec = Files.writeString(tmp.resolve("two.yaml"), SPEC);
         Path out = tmp.resolve("out");
         StringWriter so = new StringWriter();
@@ -76,27 +78,38 @@ class SweepJobTest {
         int code = TpSweep.execute(new String[] {"run", spec.toString(), "--out", out.toString(), "--master", "local[2]"},
                 new PrintWriter(so, true), new PrintWriter(se, true));
         assertEquals(0, code, so + "\n" + se);
-        assertTrue(so.toString().contains("2/2 trials done"), so.toString());
-        assertTrue(so.toString().matches("(?s).*\\nbp\\s+mnist\\s+2\\s+2\\s+\\d+\\.\\d\\d ± \\d+\\.\\d\\d.*"), so.toString());
-        assertTrue(so.toString().contains("trials.parquet (2 rows)"), so.toString());
-        try (Stream<Path> files = Files.list(out)) {
-            assertEquals(Set.of("trials.parquet", "epochs.parquet", "angles.parquet"),
-                    files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") || n.startsWith(".tmp"))
-                            .collect(java.util.stream.Collectors.toSet()));
+        String printed = so.toString();
+        assertTrue(printed.matches("(?s).*  1/2 trials done \\((ok|failed) 1.*\\)  \\d+s elapsed  ETA \\d+s\\n.*"),
+                printed);
+        assertTrue(printed.contains("2/2 trials done (ok 2, diverged 0, stopped 0, failed 0)"), printed);
+        assertTrue(printed.matches("(?s).*\\nbp\\s+mnist\\s+2\\s+2\\s+\\d+\\.\\d\\d ± \\d+\\.\\d\\d.*"), printed);
+        assertTrue(printed.contains("trials.parquet (2 rows)"), printed);
+        for (String table : List.of("epochs.parquet (2 rows)", "angles.parquet (4 rows)", "summary.parquet",
+                "paired.parquet", "histograms.parquet", "/trials/ (2 ran now, 0 kept from earlier runs)")) {
+            assertTrue(printed.contains(table), table + " in\n" + printed);
         }
+        assertEquals(Set.of("trials.parquet", "epochs.parquet", "angles.parquet", "summary.parquet", "paired.parquet",
+                "histograms.parquet", "sweep.json", "trials"), visibleNames(out));
 
         SparkSession spark = reader();
+        SweepPlan plan = SweepPlan.expand(SweepSpec.parse(SPEC, "two.yaml", "two"));
         Dataset<Row> trials = spark.read().parquet(out.resolve("trials.parquet").toString());
-        assertEquals(TRIAL_COLUMNS, List.of(trials.columns()));
+        List<String> expected = new ArrayList<>(TrialRows.TRIAL_KEY_COLUMNS);
+        expected.addAll(plan.parameterColumns().keySet());
+        expected.addAll(TrialRows.TRIAL_RESULT_COLUMNS);
+        expected.addAll(TrialRows.PROVENANCE_COLUMNS);
+        assertEquals(expected, List.of(trials.columns()));
+        assertTrue(expected.containsAll(List.of("lr", "size_hidden", "train_subset", "precision")));
         List<Row> rows = trials.orderBy("seed").collectAsList();
         assertEquals(2, rows.size());
-        SweepPlan plan = SweepPlan.expand(SweepSpec.parse(SPEC, "two.yaml", "two"));
         List<String> ids = new ArrayList<>();
+        String codeVersion = Provenance.currentCodeVersion();
         for (int i = 0; i < 2; i++) {
             Row r = rows.get(i);
             RunConfig c = plan.trials().get(i);
             ids.add(c.trialId());
             assertEquals(c.trialId(), r.getAs("trial_id"));
+            assertEquals(SweepPlan.configId(c), r.getAs("config_id"));
             assertEquals("bp", r.getAs("method"));
             assertEquals("mnist", r.getAs("dataset"));
             assertEquals((long) (i + 1), (long) r.<Long>getAs("seed"));
@@ -108,7 +121,21 @@ class SweepJobTest {
             double err = r.<Double>getAs("test_error");
             assertTrue(err > 0 && err < 0.9, "test error " + err);
             assertNotNull(r.getAs("started_at"));
+            assertNotNull(r.getAs("finished_at"));
+            // Provenance: recorded by the task.
+            assertEquals(codeVersion, r.getAs("code_version"));
+            if (Files.isDirectory(Path.of("").toAbsolutePath().getParent().resolve(".git"))) {
+                assertNotNull(codeVersion, "a git checkout has a code version");
+                assertTrue(codeVersion.matches("[0-9a-f]{40}(-dirty)?"), codeVersion);
+            }
+            assertEquals("CpuBackend", r.getAs("nd4j_backend"));
+            assertEquals(c.getString("precision"), r.getAs("dtype"));
+            assertNotNull(r.getAs("host"));
+            assertEquals("driver", r.getAs("executor_id"));
+            assertEquals("cpu", r.getAs("device"));
+            assertEquals(1, (int) r.<Integer>getAs("threads"));
         }
+        assertEquals(rows.get(0).<String>getAs("config_id"), rows.get(1).getAs("config_id"));
 
         Dataset<Row> epochs = spark.read().parquet(out.resolve("epochs.parquet").toString());
         assertEquals(EPOCH_COLUMNS, List.of(epochs.columns()));
@@ -116,6 +143,9 @@ class SweepJobTest {
         assertEquals(2, eRows.size());
         assertEquals(new TreeSet<>(ids), new TreeSet<>(eRows.stream().map(r -> r.<String>getAs("trial_id")).toList()));
         eRows.forEach(r -> assertEquals(1, (int) r.<Integer>getAs("epoch")));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(rows.get(i).<Double>getAs("test_error"), eRows.get(i).<Double>getAs("test_error"));
+        }
 
         // 500 samples in batches of 64: 8 minibatches, logged at j = 0, 2, 4, 6; layers 1 and 2; BP against
         // itself, so every angle is 0 (ALGORITHMS.md §6 check 6).
@@ -129,16 +159,31 @@ class SweepJobTest {
             assertEquals(4, (int) r.<Integer>getAs("n"));
             assertTrue(r.<Double>getAs("mean_deg") < 1e-3, "BP's angle with itself: " + r);
         });
+
+        // One configuration over two seeds.
+        List<Row> summary = spark.read().parquet(out.resolve("summary.parquet").toString()).collectAsList();
+        assertEquals(1, summary.size());
+        assertEquals(2L, (long) summary.get(0).<Long>getAs("n_ok"));
+        double mean = (rows.get(0).<Double>getAs("test_error") + rows.get(1).<Double>getAs("test_error")) / 2;
+        assertEquals(mean, summary.get(0).<Double>getAs("test_error_mean"), 1e-12);
+        assertEquals(0, spark.read().parquet(out.resolve("paired.parquet").toString()).count());
+        assertEquals(Aggregates.BINS, spark.read().parquet(out.resolve("histograms.parquet").toString()).count());
+        assertTrue(Files.readString(out.resolve("sweep.json")).contains("\"name\" : \"two\""));
     }
 
     @Test
     void failedTrialsAreRecordedNotThrown() throws Exception {
         SparkSession spark = reader();
         SweepPlan plan = SweepPlan.expand(SweepSpec.parse(SPEC, "two.yaml", "two"));
-        OutputTables output = OutputTables.prepare(tmp.resolve("out").toString(), new Configuration());
+        OutputTables output = OutputTables.prepare(tmp.resolve("out").toString(), new Configuration(), plan, false,
+                false);
         Path noData = Files.createDirectories(tmp.resolve("empty-data-dir"));
-        SweepJob.Result r = SweepJob.run(spark, plan, output, noData.toString(), null);
+        SweepJob.Result r = SweepJob.run(spark, plan, output, noData.toString(), SweepJob.Options.silent());
         assertEquals(2, r.failed().size());
+        assertEquals(2, r.trained());
+        assertEquals(2L, r.statuses().get("failed"));
+        r.failed().forEach(f -> assertTrue(f.message().contains("mnist") || f.message().contains("empty-data-dir"),
+                f.message()));
         List<Row> rows = spark.read().parquet(output.trialsPath().toString()).collectAsList();
         assertEquals(2, rows.size());
         rows.forEach(row -> {
@@ -149,22 +194,36 @@ class SweepJobTest {
         assertEquals(0, spark.read().parquet(output.epochsPath().toString()).count());
         assertEquals(1, r.summary().size());
         assertNull(r.summary().get(0).mean());
+        Row summary = spark.read().parquet(output.tablePath(OutputTables.SUMMARY).toString()).first();
+        assertEquals(2L, (long) summary.<Long>getAs("n_failed"));
+        assertNull(summary.getAs("test_error_mean"));
     }
 
     @Test
-    void abortRemovesWhatAnUnfinishedSweepWrote() throws Exception {
+    void abortKeepsCommittedTrialsAndRemovesAFolderWithNone() throws Exception {
+        SweepPlan plan = SweepPlan.expand(SweepSpec.parse(SPEC, "two.yaml", "two"));
         Path dir = tmp.resolve("new-out");
-        OutputTables output = OutputTables.prepare(dir.toString(), new Configuration());
+        OutputTables output = OutputTables.prepare(dir.toString(), new Configuration(), plan, false, false);
+        output.begin(null);
         Files.createDirectories(dir.resolve(".tmp-trials")).resolve("part").toFile().createNewFile();
-        Files.createDirectories(dir.resolve("epochs.parquet"));
         output.abort();
-        assertFalse(Files.exists(dir));
+        assertFalse(Files.exists(dir), "nothing committed: the folder this run created goes");
 
         Path kept = Files.createDirectories(tmp.resolve("existing"));
         Files.writeString(kept.resolve("notes.txt"), "mine");
-        OutputTables other = OutputTables.prepare(kept.toString(), new Configuration());
+        OutputTables other = OutputTables.prepare(kept.toString(), new Configuration(), plan, false, false);
+        other.begin(null);
         Files.createDirectories(kept.resolve(".tmp-epochs"));
         other.abort();
-        assertEquals(List.of("notes.txt"), Files.list(kept).map(p -> p.getFileName().toString()).toList());
+        assertEquals(Set.of("notes.txt", "sweep.json", "trials"), visibleNames(kept));
+
+        Path resumable = tmp.resolve("resumable");
+        OutputTables third = OutputTables.prepare(resumable.toString(), new Configuration(), plan, false, false);
+        third.begin(null);
+        third.store(new Configuration()).commit(new TrialOutcome(plan.trials().get(0),
+                TrialRowsTest.result(org.tpsweep.train.RunStatus.OK, 0.2)), false);
+        third.abort();
+        assertEquals(1, third.committedTrials(), "a committed trial survives the abort");
+        assertTrue(Files.exists(resumable.resolve("sweep.json")));
     }
 }

@@ -1,6 +1,7 @@
 package org.tpsweep.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
@@ -25,9 +26,13 @@ class TrialRowsTest {
     void hyperparameterColumnsAreTheUnionOfTheMethodsAndMissingOnesAreNull() {
         Map<String, ParamDef> cols = PLAN.parameterColumns();
         List<String> names = List.of(TrialRows.trialsSchema(cols).fieldNames());
-        assertEquals(List.of("trial_id", "method", "dataset", "seed"), names.subList(0, 4));
-        assertEquals(TrialRows.TRIAL_RESULT_COLUMNS, names.subList(names.size() - TrialRows.TRIAL_RESULT_COLUMNS.size(), names.size()));
-        assertEquals(4 + cols.size() + TrialRows.TRIAL_RESULT_COLUMNS.size(), names.size());
+        assertEquals(List.of("trial_id", "config_id", "method", "dataset", "seed"), names.subList(0, 5));
+        int results = TrialRows.TRIAL_RESULT_COLUMNS.size();
+        int provenance = TrialRows.PROVENANCE_COLUMNS.size();
+        assertEquals(TrialRows.TRIAL_RESULT_COLUMNS,
+                names.subList(names.size() - provenance - results, names.size() - provenance));
+        assertEquals(TrialRows.PROVENANCE_COLUMNS, names.subList(names.size() - provenance, names.size()));
+        assertEquals(5 + cols.size() + results + provenance, names.size());
 
         RunConfig bp = PLAN.trials().get(0);
         Row row = TrialRows.trialRow(new TrialOutcome(bp, result(RunStatus.OK, 0.25)), cols);
@@ -36,12 +41,32 @@ class TrialRowsTest {
         assertEquals(7L, row.getLong(names.indexOf("seed")));
         assertEquals(0.25, row.getDouble(names.indexOf("test_error")));
         assertEquals("ok", row.getString(names.indexOf("status")));
+        assertEquals(SweepPlan.configId(bp), row.getString(names.indexOf("config_id")));
+        assertNull(row.get(names.indexOf("host")), "synthetic outcome: provenance unknown");
+
+        Provenance p = new Provenance("abc", "CpuBackend", "float64", "h", "3", "cpu", 2);
+        Row withProvenance = TrialRows.trialRow(new TrialOutcome(bp, result(RunStatus.OK, 0.25), p), cols);
+        assertEquals(List.of("abc", "CpuBackend", "float64", "h", "3", "cpu", 2),
+                List.of(withProvenance.get(names.indexOf("code_version")), withProvenance.get(names.indexOf("nd4j_backend")),
+                        withProvenance.get(names.indexOf("dtype")), withProvenance.get(names.indexOf("host")),
+                        withProvenance.get(names.indexOf("executor_id")), withProvenance.get(names.indexOf("device")),
+                        withProvenance.get(names.indexOf("threads"))));
 
         RunConfig ddtp = PLAN.trials().get(1);
         Row failed = TrialRows.trialRow(new TrialOutcome(ddtp, result(RunStatus.FAILED, Double.NaN)), cols);
         assertEquals(ddtp.getDouble("sigma"), failed.getDouble(names.indexOf("sigma")));
         assertNull(failed.get(names.indexOf("test_error")));
         assertEquals("failed", failed.getString(names.indexOf("status")));
+    }
+
+    @Test
+    void configIdIsSharedByTheSeedsOfOneConfigurationOnly() {
+        RunConfig a = PLAN.trials().get(0);
+        RunConfig otherSeed = new RunConfig(a.method(), a.dataset(), 8, a.params());
+        assertEquals(TrialRows.configId(a), TrialRows.configId(otherSeed));
+        assertNotEquals(a.trialId(), otherSeed.trialId());
+        assertNotEquals(TrialRows.configId(a), TrialRows.configId(a.with("lr", 0.5)));
+        assertNotEquals(TrialRows.configId(a), TrialRows.configId(PLAN.trials().get(1)));
     }
 
     @Test

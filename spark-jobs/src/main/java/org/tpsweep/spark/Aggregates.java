@@ -1,0 +1,163 @@
+package org.tpsweep.spark;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.tpsweep.config.ParamDef;
+import org.tpsweep.train.RunStatus;
+
+/**
+ * The aggregate tables of a sweep, computed with Spark SQL from the trials table. Statistics are over the
+ * trials that have the value: a failed trial has no errors; a diverged one has the errors of its best
+ * epoch before the divergence (null when none finished). Standard deviations are sample ones (n − 1), null
+ * for a single value; a 95 % confidence interval of a mean is mean ± t<sub>0.975, n−1</sub>·std/√n (Student
+ * t quantile from Commons Math), null for n &lt; 2.
+ *
+ * <p>{@code summary}: one row per configuration: {@code method, dataset, config_id}, the hyperparameter
+ * columns, {@code n_trials, n_ok, n_diverged, n_stopped, n_failed, n_test_error} (trials with a test error,
+ * the CI's n), then for each of {@code test_error, best_val_error, final_train_loss}:
+ * {@code <metric>_mean, _std, _min, _median, _max}, then {@code test_error_ci95_low, test_error_ci95_high}.
+ *
+ * <p>{@code paired}: one row per pair of configurations on the same dataset (every unordered pair, oriented
+ * so that (method_a, config_a) sorts before (method_b, config_b)), over the seeds both have a test error
+ * for: {@code dataset, method_a, config_a, method_b, config_b, n_pairs, mean_diff} (test error a − b),
+ * {@code std_diff, ci95_low, ci95_high, wins} (a has the lower error), {@code losses} (a the higher) and
+ * {@code ties}.
+ *
+ * <p>{@code histograms}: per method × dataset, the sensitivity histogram over the method's configurations of
+ * the configuration's mean test accuracy (1 − test error, mean over its seeds): {@value #BINS} fixed bins
+ * over [0, 1] ({@code bin} 0…{@value #BINS}−1, {@code bin_lo, bin_hi}; the last bin includes 1), {@code count}
+ * (empty bins are rows with 0); repeated on every row of the method × dataset: {@code n_configs} (all its
+ * configurations), {@code n_with_result} (those with a test accuracy), {@code best_accuracy} (the highest
+ * mean accuracy), {@code share_within_1pct} and {@code share_within_5pct} (the share of all its
+ * configurations whose mean accuracy is at least best_accuracy − 0.01, resp. − 0.05: percentage points).
+ * The histograms are over every configuration of a method for now (a sensitivity study's draws and its base
+ * configuration alike).
+ */
+public final class Aggregates {
+    /** Number of histogram bins over [0, 1]. */
+    public static final int BINS = 20;
+    /** The metrics summarised per configuration. */
+    public static final List<String> METRICS = List.of("test_error", "best_val_error", "final_train_loss");
+
+    private static final double EPS = 1e-12;
+
+    private Aggregates() {
+    }
+
+    /** The summary table of {@code trials} (the trials table with hyperparameter columns {@code params}). */
+    public static Dataset<Row> summary(Dataset<Row> trials, Map<String, ParamDef> params) {
+        List<Column> aggs = new ArrayList<>();
+        for (String p : params.keySet()) {
+            aggs.add(first(col(p), true).as(p));
+        }
+        aggs.add(count(lit(1)).as("n_trials"));
+        for (RunStatus s : RunStatus.values()) {
+            aggs.add(sum(when(col("status").equalTo(s.label()), 1L).otherwise(0L)).as("n_" + s.label()));
+        }
+        aggs.add(count(col("test_error")).as("n_test_error"));
+        for (String m : METRICS) {
+            aggs.add(avg(m).as(m + "_mean"));
+            aggs.add(stddev_samp(m).as(m + "_std"));
+            aggs.add(min(m).as(m + "_min"));
+            aggs.add(expr("percentile(" + m + ", 0.5)").as(m + "_median"));
+            aggs.add(max(m).as(m + "_max"));
+        }
+        Dataset<Row> s = trials.groupBy("method", "dataset", "config_id")
+                .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+        Column half = tQuantile().apply(col("n_test_error")).multiply(col("test_error_std"))
+                .divide(sqrt(col("n_test_error")));
+        return s.withColumn("test_error_ci95_low", col("test_error_mean").minus(half))
+                .withColumn("test_error_ci95_high", col("test_error_mean").plus(half));
+    }
+
+    /** The paired-comparison table of {@code trials}. */
+    public static Dataset<Row> paired(Dataset<Row> trials) {
+        Dataset<Row> t = trials.where(col("test_error").isNotNull())
+                .select(col("dataset"), col("seed"), col("method"), col("config_id"), col("test_error"));
+        Dataset<Row> a = t.toDF("dataset", "seed", "method_a", "config_a", "error_a");
+        Dataset<Row> b = t.toDF("dataset_b", "seed_b", "method_b", "config_b", "error_b");
+        Column ordered = col("method_a").lt(col("method_b"))
+                .or(col("method_a").equalTo(col("method_b")).and(col("config_a").lt(col("config_b"))));
+        Column diff = col("error_a").minus(col("error_b"));
+        Dataset<Row> d = a.join(b, col("dataset").equalTo(col("dataset_b")).and(col("seed").equalTo(col("seed_b")))
+                .and(ordered)).withColumn("diff", diff);
+        Dataset<Row> p = d.groupBy("dataset", "method_a", "config_a", "method_b", "config_b")
+                .agg(count(lit(1)).as("n_pairs"), avg("diff").as("mean_diff"), stddev_samp("diff").as("std_diff"),
+                        sum(when(col("diff").lt(0), 1L).otherwise(0L)).as("wins"),
+                        sum(when(col("diff").gt(0), 1L).otherwise(0L)).as("losses"),
+                        sum(when(col("diff").equalTo(0), 1L).otherwise(0L)).as("ties"));
+        Column half = tQuantile().apply(col("n_pairs")).multiply(col("std_diff")).divide(sqrt(col("n_pairs")));
+        return p.select(col("dataset"), col("method_a"), col("config_a"), col("method_b"), col("config_b"),
+                        col("n_pairs"), col("mean_diff"), col("std_diff"),
+                        col("mean_diff").minus(half).as("ci95_low"), col("mean_diff").plus(half).as("ci95_high"),
+                        col("wins"), col("losses"), col("ties"));
+    }
+
+    /** The sensitivity-histogram table of {@code trials}. */
+    public static Dataset<Row> histograms(Dataset<Row> trials) {
+        Dataset<Row> configs = trials.groupBy("method", "dataset", "config_id")
+                .agg(lit(1).minus(avg("test_error")).as("accuracy"));
+        Dataset<Row> groups = configs.groupBy("method", "dataset")
+                .agg(count(lit(1)).as("n_configs"), count(col("accuracy")).as("n_with_result"),
+                        max("accuracy").as("best_accuracy"));
+        Column best = col("best_accuracy");
+        Dataset<Row> shares = configs.join(groups, seq("method", "dataset"))
+                .groupBy("method", "dataset", "n_configs", "n_with_result", "best_accuracy")
+                .agg(sum(when(col("accuracy").geq(best.minus(0.01 + EPS)), 1L).otherwise(0L)).as("within_1"),
+                        sum(when(col("accuracy").geq(best.minus(0.05 + EPS)), 1L).otherwise(0L)).as("within_5"))
+                .select(col("method"), col("dataset"), col("n_configs"), col("n_with_result"), best,
+                        col("within_1").divide(col("n_configs")).as("share_within_1pct"),
+                        col("within_5").divide(col("n_configs")).as("share_within_5pct"));
+        Dataset<Row> counts = configs.where(col("accuracy").isNotNull())
+                .withColumn("bin", least(floor(col("accuracy").multiply(BINS)), lit(BINS - 1L)).cast("int"))
+                .groupBy("method", "dataset", "bin").agg(count(lit(1)).as("count"));
+        Dataset<Row> grid = groups.select("method", "dataset")
+                .crossJoin(broadcast(trials.sparkSession().range(BINS).select(col("id").cast("int").as("bin"))));
+        return grid.join(counts, seq("method", "dataset", "bin"), "left")
+                .join(shares, seq("method", "dataset"))
+                .select(col("method"), col("dataset"), col("bin"), col("bin").divide(BINS).as("bin_lo"),
+                        col("bin").plus(1).divide(BINS).as("bin_hi"), coalesce(col("count"), lit(0L)).as("count"),
+                        col("n_configs"), col("n_with_result"), col("best_accuracy"), col("share_within_1pct"),
+                        col("share_within_5pct"));
+    }
+
+    private static scala.collection.immutable.Seq<String> seq(String... columns) {
+        return scala.collection.JavaConverters.asScalaBuffer(List.of(columns)).toList();
+    }
+
+    /** t_{0.975, n−1} as a column function of n; null for n &lt; 2. */
+    static UserDefinedFunction tQuantile() {
+        return udf((UDF1<Long, Double>) n -> n == null || n < 2 ? null : t975(n - 1), DataTypes.DoubleType);
+    }
+
+    /** The 0.975 quantile of Student's t distribution with {@code df} degrees of freedom. */
+    public static double t975(long df) {
+        return new TDistribution(null, df).inverseCumulativeProbability(0.975);
+    }
+}

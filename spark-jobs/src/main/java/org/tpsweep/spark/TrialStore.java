@@ -1,0 +1,254 @@
+package org.tpsweep.spark;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.apache.spark.TaskContext;
+import org.tpsweep.train.RunStatus;
+
+/**
+ * The durable per-trial results of a sweep: {@code OUT/trials/<trial_id>.json}, one {@link TrialDocument}
+ * per finished trial, written by the task that ran the trial, through Hadoop's {@code FileSystem} (so
+ * {@code OUT} may be {@code hdfs:}, {@code s3a:} …).
+ *
+ * <p>A commit writes {@code .<trial_id>.<attempt>.tmp} (attempt = stage, partition, task attempt and a random
+ * part) and renames it to {@code <trial_id>.json}. The file name is the trial id, so a trial never has two
+ * results. If the file exists already (a speculative or retried attempt of the same task, or a resumed
+ * sweep), the existing result is kept and the temporary file deleted. Only a committed {@code failed} result
+ * with {@code replaceFailed}, or a file that is no readable trial document, is replaced, by a rename with
+ * overwrite (atomic where the file system's rename is, e.g. HDFS and local; elsewhere a crash in between
+ * leaves the trial without a result, and the next run reruns it). Local files are written without Hadoop's
+ * {@code .crc} side files. Serializable: tasks carry it, with the driver's Hadoop configuration.
+ */
+public final class TrialStore implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Folder name of the per-trial results under the output folder. */
+    public static final String DIR = "trials";
+    /** File suffix of a committed trial. */
+    public static final String SUFFIX = ".json";
+    private static final String TMP_SUFFIX = ".tmp";
+    /** {@link #status} of a file that is not a readable trial document (it is replaced, not kept). */
+    public static final String UNREADABLE = "unreadable";
+
+    /** What {@link #commit} did. */
+    public enum Commit {
+        /** No result existed; this one is now committed. */
+        WRITTEN,
+        /** A {@code failed} result was replaced by this one. */
+        REPLACED,
+        /** A result existed and was kept; this one was discarded. */
+        KEPT_EXISTING
+    }
+
+    private final String dir;
+    private final byte[] hadoopConf;
+    private transient Configuration conf;
+
+    /** The store in folder {@code dir} (normally {@code OUT/trials}), accessed with {@code conf}. */
+    public TrialStore(Path dir, Configuration conf) {
+        this.dir = dir.toString();
+        this.conf = conf;
+        this.hadoopConf = serialize(conf);
+    }
+
+    /** The folder. */
+    public Path dir() {
+        return new Path(dir);
+    }
+
+    /** Where the committed result of {@code trialId} is. */
+    public Path fileOf(String trialId) {
+        return new Path(dir(), trialId + SUFFIX);
+    }
+
+    /** The trial ids with a committed result (empty when the folder does not exist). */
+    public Set<String> committedIds() {
+        Set<String> ids = new TreeSet<>();
+        try {
+            FileSystem fs = fs();
+            if (!fs.exists(dir())) {
+                return ids;
+            }
+            for (FileStatus s : fs.listStatus(dir(), p -> isCommitted(p.getName()))) {
+                String n = s.getPath().getName();
+                ids.add(n.substring(0, n.length() - SUFFIX.length()));
+            }
+            return ids;
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing " + dir + " failed", e);
+        }
+    }
+
+    /**
+     * The committed status label of {@code trialId} ({@code ok}, {@code failed} …); null when none is
+     * committed, {@value #UNREADABLE} when the file is not a trial document.
+     */
+    public String status(String trialId) throws IOException {
+        FileSystem fs = fs();
+        try (FSDataInputStream in = fs.open(fileOf(trialId))) {
+            String s = TrialDocument.status(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return s == null ? UNREADABLE : s;
+        } catch (FileNotFoundException e) {
+            return null;
+        } catch (JsonProcessingException e) {
+            return UNREADABLE;
+        }
+    }
+
+    /**
+     * Whether {@code trialId} already has a result that a run must keep: any readable committed result, or
+     * with {@code replaceFailed} one that is not {@code failed}. A task then skips the training.
+     */
+    public boolean isSettled(String trialId, boolean replaceFailed) throws IOException {
+        return settled(status(trialId), replaceFailed);
+    }
+
+    private static boolean settled(String status, boolean replaceFailed) {
+        return status != null && !UNREADABLE.equals(status)
+                && !(replaceFailed && RunStatus.FAILED.label().equals(status));
+    }
+
+    /**
+     * Commits {@code o} as described in the class comment. I/O errors propagate (Spark retries the task; the
+     * retry is idempotent).
+     */
+    public Commit commit(TrialOutcome o, boolean replaceFailed) throws IOException {
+        String id = o.config().trialId();
+        FileSystem fs = fs();
+        fs.mkdirs(dir());
+        Path target = fileOf(id);
+        Path tmp = new Path(dir(), "." + id + "." + attemptTag() + TMP_SUFFIX);
+        byte[] bytes = (TrialDocument.encode(o) + "\n").getBytes(StandardCharsets.UTF_8);
+        try (FSDataOutputStream out = fs.create(tmp, false)) {
+            out.write(bytes);
+        }
+        try {
+            String existing = status(id);
+            if (settled(existing, replaceFailed)) {
+                return Commit.KEPT_EXISTING;
+            }
+            if (existing == null) {
+                if (fs.rename(tmp, target)) {
+                    return Commit.WRITTEN;
+                }
+                if (fs.exists(target)) { // another attempt committed in between
+                    return Commit.KEPT_EXISTING;
+                }
+                throw new IOException("could not rename " + tmp + " to " + target);
+            }
+            renameOverwriting(fs, tmp, target);
+            return Commit.REPLACED;
+        } finally {
+            if (fs.exists(tmp)) {
+                fs.delete(tmp, false);
+            }
+        }
+    }
+
+    /** Deletes temporary files that killed attempts left behind; returns how many. */
+    public int removeTemporaryFiles() {
+        try {
+            FileSystem fs = fs();
+            if (!fs.exists(dir())) {
+                return 0;
+            }
+            int n = 0;
+            for (FileStatus s : fs.listStatus(dir(), p -> p.getName().startsWith(".")
+                    && p.getName().endsWith(TMP_SUFFIX))) {
+                if (fs.delete(s.getPath(), false)) {
+                    n++;
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cleaning " + dir + " failed", e);
+        }
+    }
+
+    /** True for the file name of a committed result. */
+    static boolean isCommitted(String name) {
+        return !name.startsWith(".") && !name.startsWith("_") && name.endsWith(SUFFIX);
+    }
+
+    private void renameOverwriting(FileSystem fs, Path tmp, Path target) throws IOException {
+        try {
+            if (fs instanceof RawLocalFileSystem) {
+                if (!fs.rename(tmp, target)) { // java.io.File#renameTo: replaces the target atomically (POSIX)
+                    throw new IOException("could not rename " + tmp + " to " + target);
+                }
+                return;
+            }
+            FileContext.getFileContext(target.toUri(), hadoop()).rename(tmp, target, Options.Rename.OVERWRITE);
+        } catch (UnsupportedFileSystemException | UnsupportedOperationException e) {
+            fs.delete(target, false);
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("could not rename " + tmp + " to " + target);
+            }
+        }
+    }
+
+    /** A name part unique to this task attempt. */
+    private static String attemptTag() {
+        String random = UUID.randomUUID().toString().substring(0, 8);
+        TaskContext tc = TaskContext.get();
+        if (tc == null) {
+            return "local-" + random;
+        }
+        return "s" + tc.stageId() + "." + tc.stageAttemptNumber() + "-p" + tc.partitionId() + "."
+                + tc.attemptNumber() + "-t" + tc.taskAttemptId() + "-" + random;
+    }
+
+    /**
+     * The folder's file system; for local files the raw one: no {@code .crc} side files, whose separate rename
+     * could mismatch a concurrently replaced result.
+     */
+    private FileSystem fs() throws IOException {
+        FileSystem fs = dir().getFileSystem(hadoop());
+        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+    }
+
+    private Configuration hadoop() {
+        if (conf == null) {
+            Configuration c = new Configuration(false);
+            try {
+                c.readFields(new DataInputStream(new ByteArrayInputStream(hadoopConf)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            conf = c;
+        }
+        return conf;
+    }
+
+    private static byte[] serialize(Configuration conf) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            conf.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+}

@@ -1,0 +1,214 @@
+package org.tpsweep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tpsweep.config.RunConfig;
+import org.tpsweep.spark.TrialOutcome;
+import org.tpsweep.spark.TrialStore;
+import org.tpsweep.sweep.SweepPlan;
+import org.tpsweep.sweep.SweepSpec;
+import org.tpsweep.train.RunStatus;
+import org.tpsweep.train.TrainResult;
+
+/**
+ * {@code run} into an existing output folder: resume after a half-finished sweep, a no-op re-run,
+ * {@code --fresh}, a different spec (refused, then {@code --force}) and {@code --retry-failed}; real MNIST,
+ * tiny BP trials on local[2].
+ */
+@Tag("spark")
+class RunResumeTest {
+    static final String SPEC = """
+            name: resume
+            dataset: mnist
+            seeds: [1, 2, 3]
+            methods:
+              bp: {epochs: 1, train_subset: 300, num_hidden: 1, size_hidden: 16}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n" + out + "\n" + err;
+        }
+    }
+
+    static Run run(String... args) {
+        System.setProperty("spark.ui.enabled", "false");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = Stream.concat(Stream.of("run"), Stream.concat(Stream.of(args),
+                Stream.of("--master", "local[2]"))).toArray(String[]::new);
+        long t0 = System.nanoTime();
+        int code = TpSweep.execute(all, new PrintWriter(out, true), new PrintWriter(err, true));
+        System.out.printf("tp-sweep %s: exit %d in %.1f s%n", String.join(" ", args).replaceAll("\\S*/", ""), code,
+                (System.nanoTime() - t0) / 1e9);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (SparkSession.getDefaultSession().isDefined()) {
+            SparkSession.getDefaultSession().get().stop();
+        }
+    }
+
+    static SparkSession reader() {
+        return SparkSession.builder().master("local[2]").appName("read-back").config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    }
+
+    /** trial_id → content of every committed per-trial file. */
+    static Map<String, String> committed(Path out) throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.list(out.resolve("trials"))) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                assertFalse(n.endsWith(".tmp"), "temporary file left: " + n);
+                if (n.endsWith(".json")) {
+                    m.put(n.substring(0, n.length() - 5), Files.readString(p));
+                }
+            }
+        }
+        return m;
+    }
+
+    /** trial_id → status in trials.parquet; fails when a trial appears twice. */
+    static Map<String, String> table(Path out) {
+        Map<String, String> m = new TreeMap<>();
+        for (Row r : reader().read().parquet(out.resolve("trials.parquet").toString())
+                .select("trial_id", "status").collectAsList()) {
+            assertEquals(null, m.put(r.getString(0), r.getString(1)), "trial " + r.getString(0) + " twice");
+        }
+        return m;
+    }
+
+    static List<String> ids(String spec) {
+        return SweepPlan.expand(SweepSpec.parse(spec, "s.yaml", "s")).trials().stream().map(RunConfig::trialId).toList();
+    }
+
+    static void commitFailed(Path out, RunConfig config) throws Exception {
+        TrainResult failed = new TrainResult(RunStatus.FAILED, "IllegalStateException: no data", List.of(), 0,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, java.time.Instant.now(), java.time.Instant.now(),
+                List.of(), "");
+        new TrialStore(new org.apache.hadoop.fs.Path(out.resolve("trials").toUri()), new Configuration())
+                .commit(new TrialOutcome(config, failed), false);
+    }
+
+    /**
+     * One folder through every mode (a Spark run each costs seconds): kill half-way, resume, retry the failed
+     * trial, no-op, fresh, another spec refused, then forced.
+     */
+    @Test
+    void resumeRetryNoopFreshAndAnotherSpec() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("resume.yaml"), SPEC);
+        Path out = tmp.resolve("out");
+        List<RunConfig> trials = SweepPlan.expand(SweepSpec.parse(SPEC, "s.yaml", "s")).trials();
+        List<String> ids = ids(SPEC);
+
+        Run first = run(spec.toString(), "--out", out.toString());
+        assertEquals(0, first.code(), first.toString());
+        assertTrue(first.out().contains("3/3 trials done"), first.toString());
+        Map<String, String> before = committed(out);
+        assertEquals(ids.stream().sorted().toList(), List.copyOf(before.keySet()));
+
+        // A sweep killed half-way: one result never got committed, one is truncated (a file system without
+        // atomic rename), a temporary file is left, and the third trial failed (as with a data folder missing
+        // on its executor).
+        Path trialsDir = out.resolve("trials");
+        Files.delete(trialsDir.resolve(ids.get(0) + ".json"));
+        Files.writeString(trialsDir.resolve(ids.get(2) + ".json"), "{\"trial_id\": \"" + ids.get(2)); // truncated
+        Files.delete(trialsDir.resolve(ids.get(1) + ".json"));
+        commitFailed(out, trials.get(1));
+        String failedDoc = committed(out).get(ids.get(1));
+        Files.writeString(trialsDir.resolve("." + ids.get(0) + ".s0.0-p0.0-t1-dead.tmp"), "{\"trial");
+
+        Run resumed = run(spec.toString(), "--out", out.toString());
+        assertEquals(1, resumed.code(), "the failed trial stays failed: " + resumed);
+        assertTrue(resumed.out().contains("resuming: 1 of 3 trials already committed"), resumed.toString());
+        assertTrue(resumed.out().contains("; running 2"), resumed.toString());
+        assertTrue(resumed.out().contains("2/2 trials done (ok 2, diverged 0, stopped 0, failed 0)"),
+                resumed.toString());
+        assertFalse(resumed.out().contains("3/3 trials done"), resumed.toString());
+        assertTrue(resumed.out().contains("(2 ran now, 1 kept from earlier runs)"), resumed.toString());
+        assertTrue(resumed.out().contains("failed: trial " + ids.get(1)), resumed.toString());
+        assertTrue(resumed.err().contains("--retry-failed"), resumed.err());
+        Map<String, String> afterResume = committed(out);
+        assertEquals(before.keySet(), afterResume.keySet());
+        assertEquals(failedDoc, afterResume.get(ids.get(1)), "the committed trial did not run again");
+        assertNotEquals(before.get(ids.get(0)), afterResume.get(ids.get(0)), "the missing trial ran again");
+        assertEquals(Map.of(ids.get(0), "ok", ids.get(1), "failed", ids.get(2), "ok"), table(out));
+
+        // --retry-failed: only the failed trial runs, its file is replaced.
+        Run retried = run(spec.toString(), "--out", out.toString(), "--retry-failed");
+        assertEquals(0, retried.code(), retried.toString());
+        assertTrue(retried.out().contains("resuming: 3 of 3 trials already committed in " + trialsDir
+                + " (1 failed, rerun); running 1"), retried.toString());
+        assertTrue(retried.out().contains("1/1 trials done (ok 1, diverged 0, stopped 0, failed 0)"),
+                retried.toString());
+        Map<String, String> afterRetry = committed(out);
+        assertEquals(afterResume.get(ids.get(0)), afterRetry.get(ids.get(0)));
+        assertEquals(afterResume.get(ids.get(2)), afterRetry.get(ids.get(2)));
+        assertTrue(afterRetry.get(ids.get(1)).contains("\"status\":\"ok\""), afterRetry.get(ids.get(1)));
+        assertEquals(Map.of(ids.get(0), "ok", ids.get(1), "ok", ids.get(2), "ok"), table(out));
+
+        // The same command once more: nothing runs, the tables are rebuilt.
+        try (Stream<Path> parts = Files.list(out.resolve("summary.parquet"))) {
+            for (Path p : parts.toList()) {
+                Files.delete(p);
+            }
+        }
+        Run noop = run(spec.toString(), "--out", out.toString(), "--quiet");
+        assertEquals(0, noop.code(), noop.toString());
+        assertTrue(noop.out().contains("resuming: 3 of 3 trials already committed"), noop.toString());
+        assertTrue(noop.out().contains("; running 0"), noop.toString());
+        assertFalse(noop.out().contains("trials done"), noop.toString());
+        assertEquals(afterRetry, committed(out));
+        assertEquals(1, reader().read().parquet(out.resolve("summary.parquet").toString()).count());
+        assertEquals(3, table(out).size());
+
+        // --fresh: every trial runs again.
+        Run fresh = run(spec.toString(), "--out", out.toString(), "--fresh", "--quiet");
+        assertEquals(0, fresh.code(), fresh.toString());
+        assertTrue(fresh.out().contains("(3 ran now, 0 kept from earlier runs)"), fresh.toString());
+        assertFalse(fresh.out().contains("resuming"), fresh.toString());
+        Map<String, String> renewed = committed(out);
+        assertEquals(afterRetry.keySet(), renewed.keySet());
+        for (String id : ids) {
+            assertNotEquals(afterRetry.get(id), renewed.get(id), "--fresh reran " + id);
+        }
+
+        // A different plan (here: fewer seeds) into the same folder is refused before anything runs, then
+        // accepted with --force, reusing the committed trials it shares.
+        Run refused = run(spec.toString(), "--out", out.toString(), "--seeds", "2");
+        assertEquals(2, refused.code(), refused.toString());
+        assertTrue(refused.err().startsWith("error: output folder " + out + " holds sweep 'resume'"), refused.err());
+        assertTrue(refused.err().contains("--force") && refused.err().contains("--fresh"), refused.err());
+        assertEquals(renewed, committed(out));
+        Run forced = run(spec.toString(), "--out", out.toString(), "--seeds", "2", "--force");
+        assertEquals(0, forced.code(), forced.toString());
+        assertTrue(forced.out().contains("resuming: 2 of 2 trials already committed"), forced.toString());
+        assertEquals(ids.subList(0, 2).stream().sorted().toList(), List.copyOf(table(out).keySet()));
+        assertEquals(renewed, committed(out), "the third seed's result stays in trials/, out of the tables");
+    }
+}
