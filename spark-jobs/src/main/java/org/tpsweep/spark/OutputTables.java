@@ -113,9 +113,31 @@ public final class OutputTables {
                             + "another --out folder, --fresh to delete them first, or --force to write into it");
                 }
             }
+            checkWritable(fs, dir, exists, location);
             return new OutputTables(fs, dir, exists, planned, found, fresh);
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("output folder " + location + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fails (before Spark starts) when the folder cannot be created or written: creates it and a probe file,
+     * then removes both again (the folder only when this call created it).
+     */
+    private static void checkWritable(FileSystem fs, Path dir, boolean exists, String location) {
+        Path probe = new Path(dir, ".tp-write-probe-" + java.util.UUID.randomUUID());
+        try {
+            if (!exists && !fs.mkdirs(dir)) {
+                throw new IOException("mkdirs returned false");
+            }
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
+            if (!exists) {
+                fs.delete(dir, true);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("output folder " + location + " is not writable (" + e.getMessage()
+                    + "); choose a folder you can write with --out", e);
         }
     }
 

@@ -157,6 +157,15 @@ class CliBadInputTest {
     }
 
     @Test
+    void anUnwritableOutputFolderIsRefusedBeforeSparkStarts() throws Exception {
+        // /proc refuses new entries even for root (file permissions would not stop root).
+        Outcome o = tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                "--out", "/proc/tp-sweep-unwritable");
+        assertOneError(o, "is not writable");
+        assertFalse(o.out().contains("sweep "), "nothing may start: " + o.out());
+    }
+
+    @Test
     void trainRejectsBadValues() {
         assertOneError(tpSweep("train", "--method", "bpp", "--dataset", "mnist"), "'bpp'");
         assertOneError(tpSweep("train", "--method", "bp", "--dataset", "mnist", "--set", "lr=-0.5"), "lr = -0.5");
