@@ -147,7 +147,7 @@ class DdtpLinearRuleTest {
         double[][][] h = new double[4][][];
         h[0] = x;
         for (int i = 1; i <= 3; i++) {
-            h[i] = dense(net, i, h[i - 1]);
+            h[i] = SmallNetworks.dense(net, i, h[i - 1]);
         }
         double[][] tilde = new double[b][];
         for (int s = 0; s < b; s++) {
@@ -158,7 +158,7 @@ class DdtpLinearRuleTest {
         }
         double[][] up = tilde;
         for (int i = layer + 1; i <= 3; i++) {
-            up = dense(net, i, up);
+            up = SmallNetworks.dense(net, i, up);
         }
         double sum = 0;
         int n = h[layer][0].length;
@@ -179,21 +179,6 @@ class DdtpLinearRuleTest {
         return sum / (b * n) / (sigma * sigma);
     }
 
-    private static double[][] dense(DenseNetwork net, int i, double[][] in) {
-        double[][] w = net.weight(i).toDoubleMatrix();
-        double[] bias = net.bias(i) == null ? new double[w[0].length] : net.bias(i).toDoubleVector();
-        double[][] out = new double[in.length][w[0].length];
-        for (int s = 0; s < in.length; s++) {
-            for (int u = 0; u < w[0].length; u++) {
-                double a = bias[u];
-                for (int p = 0; p < w.length; p++) {
-                    a += in[s][p] * w[p][u];
-                }
-                out[s][u] = net.isHidden(i) ? Math.tanh(a) : a;
-            }
-        }
-        return out;
-    }
 
     @Test
     void feedbackStepDrawsFreshNoiseAndZeroesBiasGradients() {

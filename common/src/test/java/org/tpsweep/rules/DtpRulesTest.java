@@ -77,27 +77,12 @@ class DtpRulesTest {
 
     // ---------------------------------------------------------------- hand computations (plain loops)
 
-    static double[][] dense(DenseNetwork net, int i, double[][] in) {
-        double[][] w = net.weight(i).toDoubleMatrix();
-        double[] bias = net.bias(i) == null ? new double[w[0].length] : net.bias(i).toDoubleVector();
-        double[][] out = new double[in.length][w[0].length];
-        for (int s = 0; s < in.length; s++) {
-            for (int u = 0; u < w[0].length; u++) {
-                double a = bias[u];
-                for (int p = 0; p < w.length; p++) {
-                    a += in[s][p] * w[p][u];
-                }
-                out[s][u] = net.isHidden(i) ? Math.tanh(a) : a;
-            }
-        }
-        return out;
-    }
 
     static double[][][] forward(DenseNetwork net, double[][] x) {
         double[][][] h = new double[net.numLayers() + 1][][];
         h[0] = x;
         for (int i = 1; i <= net.numLayers(); i++) {
-            h[i] = dense(net, i, h[i - 1]);
+            h[i] = SmallNetworks.dense(net, i, h[i - 1]);
         }
         return h;
     }
@@ -142,7 +127,7 @@ class DtpRulesTest {
     static double handDtpMeanSquare(DenseNetwork net, double[][] x, int i, double[][] q, double[] c,
                                     double[][] eps, double sigma) {
         double[][] tilde = plus(forward(net, x)[i - 1], eps, sigma);
-        return meanSquare(g(q, c, dense(net, i, tilde)), tilde);
+        return meanSquare(g(q, c, SmallNetworks.dense(net, i, tilde)), tilde);
     }
 
     /** dtp-drl's ℓ_i without its scale: mean((h̃_{i-1} − ĥ_{i-1})²), every step as ALGORITHMS.md §3a lists it. */
@@ -152,7 +137,7 @@ class DtpRulesTest {
         double[][] tilde = plus(h[i - 1], eps, sigma);                      // 1. h̃_{i-1}
         double[][] t = tilde;
         for (int k = i; k <= L; k++) {                                       // 2. ã_L
-            t = dense(net, k, t);
+            t = SmallNetworks.dense(net, k, t);
         }
         for (int k = L; k > i; k--) {                                        // 3. t_{k-1}
             t = plus(plus(g(q[k], c[k], t), h[k - 1], 1), g(q[k], c[k], h[k]), -1);

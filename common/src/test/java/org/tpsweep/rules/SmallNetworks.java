@@ -54,4 +54,21 @@ final class SmallNetworks {
         double scale = Math.max(a.norm2Number().doubleValue(), b.norm2Number().doubleValue());
         return diff / scale;
     }
+
+    /** Layer i of {@code net} on {@code in} in plain loops (tanh hidden, linear output), for hand computations. */
+    static double[][] dense(DenseNetwork net, int i, double[][] in) {
+        double[][] w = net.weight(i).toDoubleMatrix();
+        double[] bias = net.bias(i) == null ? new double[w[0].length] : net.bias(i).toDoubleVector();
+        double[][] out = new double[in.length][w[0].length];
+        for (int s = 0; s < in.length; s++) {
+            for (int u = 0; u < w[0].length; u++) {
+                double a = bias[u];
+                for (int p = 0; p < w.length; p++) {
+                    a += in[s][p] * w[p][u];
+                }
+                out[s][u] = net.isHidden(i) ? Math.tanh(a) : a;
+            }
+        }
+        return out;
+    }
 }
