@@ -19,6 +19,17 @@ public interface LearningRule {
     /** Forward parameters (W_i, b_i) with their gradient buffers, in layer order. */
     List<Parameter> forwardParameters();
 
+    /** The gradient buffer of W_i ({@code layer} = i, 1-based) among {@link #forwardParameters()}. */
+    default INDArray weightGradient(int layer) {
+        String name = "W" + layer;
+        for (Parameter p : forwardParameters()) {
+            if (p.name().equals(name)) {
+                return p.gradient();
+            }
+        }
+        throw new IllegalStateException("no parameter " + name);
+    }
+
     /** Trained feedback parameters (Q_i, c_i); empty for rules without trained feedback. */
     List<Parameter> feedbackParameters();
 

@@ -8,13 +8,9 @@ import org.tpsweep.metrics.AngleAccumulator;
 import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.metrics.Angles;
 import org.tpsweep.metrics.NullSpaceRatio;
-import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.optim.Parameter;
 import org.tpsweep.rules.BackpropRule;
-import org.tpsweep.rules.GaussNewtonTargets;
 import org.tpsweep.rules.LearningRule;
-import org.tpsweep.rules.LocalUpdate;
 
 /**
  * Logs the alignment angles of ALGORITHMS.md §4 during the forward-training loop: on every
@@ -32,7 +28,7 @@ final class AlignmentMonitor {
     private final int interval;
     private final double[] gntDamping;
     private final boolean nullSpace;
-    private final INDArray[] gntGradients;
+    private final GntReference gnt;
     private final AngleAccumulator angles = new AngleAccumulator();
 
     private AlignmentMonitor(LearningRule rule, int interval, double[] gntDamping, boolean nullSpace) {
@@ -41,13 +37,7 @@ final class AlignmentMonitor {
         this.interval = interval;
         this.gntDamping = gntDamping;
         this.nullSpace = nullSpace;
-        DenseNetwork net = rule.network();
-        this.gntGradients = new INDArray[net.numLayers()];
-        if (gntDamping.length > 0) {
-            for (int i = 1; i < net.numLayers(); i++) {
-                gntGradients[i] = net.weight(i).ulike();
-            }
-        }
+        this.gnt = gntDamping.length > 0 ? new GntReference(rule.network()) : null;
     }
 
     /** The monitor the config asks for, or null when angles are off. */
@@ -66,28 +56,21 @@ final class AlignmentMonitor {
     /** Computes the BP (and GNT) reference gradients on this minibatch's forward pass. */
     void computeReferences(ForwardPass pass, INDArray lossGradient) {
         reference.computeForwardGradients(pass, lossGradient);
-        if (gntDamping.length > 0) {
-            int last = rule.network().numLayers();
-            INDArray[] dh = GaussNewtonTargets.displacements(rule.network(), pass, lossGradient,
-                    i -> i < last ? gntDamping[i - 1] : 0.0);
-            for (int i = 1; i < last; i++) {
-                LocalUpdate.apply(pass, i, dh[i], true, gntGradients[i], null);
-            }
+        if (gnt != null) {
+            gnt.compute(pass, lossGradient, i -> gntDamping[i - 1]);
         }
     }
 
     /** Logs the angle of each layer's rule gradient with its references (and its null-space ratio). */
     void compare(ForwardPass pass) {
-        List<Parameter> ruleParams = rule.forwardParameters();
-        List<Parameter> bpParams = reference.forwardParameters();
         for (int i = 1; i <= rule.network().numLayers(); i++) {
-            INDArray ruleGradient = weightGradient(ruleParams, i);
-            angles.add(AngleStats.BP, i, Angles.degrees(ruleGradient, weightGradient(bpParams, i)));
+            INDArray ruleGradient = rule.weightGradient(i);
+            angles.add(AngleStats.BP, i, Angles.degrees(ruleGradient, reference.weightGradient(i)));
             if (nullSpace) {
                 angles.add(AngleStats.NULLSPACE, i, NullSpaceRatio.of(rule.network(), pass, i, ruleGradient));
             }
-            if (gntDamping.length > 0 && i < rule.network().numLayers()) {
-                angles.add(AngleStats.GNT, i, Angles.degrees(ruleGradient, gntGradients[i]));
+            if (gnt != null && i < rule.network().numLayers()) {
+                angles.add(AngleStats.GNT, i, Angles.degrees(ruleGradient, gnt.gradient(i)));
             }
         }
     }
@@ -95,15 +78,5 @@ final class AlignmentMonitor {
     /** This epoch's statistics. */
     List<AngleStats> flush(int epoch) {
         return angles.flush(epoch);
-    }
-
-    private static INDArray weightGradient(List<Parameter> params, int layer) {
-        String name = "W" + layer;
-        for (Parameter p : params) {
-            if (p.name().equals(name)) {
-                return p.gradient();
-            }
-        }
-        throw new IllegalStateException("no parameter " + name);
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tpsweep.data.Batch;
 import org.tpsweep.data.LabeledData;
 import org.tpsweep.data.MinibatchOrder;
@@ -17,10 +16,7 @@ import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.nn.Loss;
 import org.tpsweep.nn.LossResult;
 import org.tpsweep.nn.StepWorkspace;
-import org.tpsweep.optim.Parameter;
-import org.tpsweep.rules.GaussNewtonTargets;
 import org.tpsweep.rules.LearningRule;
-import org.tpsweep.rules.LocalUpdate;
 
 /**
  * [M]'s λ search (ALGORITHMS.md §4): one extra pass over the training set with forward and feedback weights
@@ -58,10 +54,7 @@ final class DampingSearch {
         for (int c = 0; c < CANDIDATES.length; c++) {
             perLambda[c] = new AngleAccumulator();
         }
-        INDArray[] gnt = new INDArray[last];
-        for (int i = 1; i < last; i++) {
-            gnt[i] = net.weight(i).ulike();
-        }
+        GntReference gnt = new GntReference(net);
         for (int j = 0; j < batches; j += interval) {
             try (MemoryWorkspace ws = StepWorkspace.open("tp-damping-search")) {
                 Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
@@ -70,12 +63,9 @@ final class DampingSearch {
                 rule.computeForwardGradients(pass, r.gradient().dup());
                 for (int c = 0; c < CANDIDATES.length; c++) {
                     double lambda = CANDIDATES[c];
-                    INDArray[] dh = GaussNewtonTargets.displacements(net, pass, r.gradient(), i -> lambda);
+                    gnt.compute(pass, r.gradient(), i -> lambda);
                     for (int i = 1; i < last; i++) {
-                        LocalUpdate.apply(pass, i, dh[i], true, gnt[i], null);
-                    }
-                    for (int i = 1; i < last; i++) {
-                        perLambda[c].add(AngleStats.GNT, i, Angles.degrees(weightGradient(rule, i), gnt[i]));
+                        perLambda[c].add(AngleStats.GNT, i, Angles.degrees(rule.weightGradient(i), gnt.gradient(i)));
                     }
                 }
             }
@@ -94,14 +84,5 @@ final class DampingSearch {
             }
         }
         return new Outcome(chosen, all);
-    }
-
-    private static INDArray weightGradient(LearningRule rule, int layer) {
-        for (Parameter p : rule.forwardParameters()) {
-            if (p.name().equals("W" + layer)) {
-                return p.gradient();
-            }
-        }
-        throw new IllegalStateException("no parameter W" + layer);
     }
 }

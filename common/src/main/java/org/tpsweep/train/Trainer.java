@@ -37,8 +37,6 @@ import org.tpsweep.rules.LearningRules;
  * {@code normalize_lr}. A non-finite loss ends the run with status {@code diverged}.
  */
 public final class Trainer {
-    /** Validation samples held out of an image training set ([M]: 55000/5000; see Datasets.validationSize). */
-    public static final int VALIDATION_SIZE = 5000;
     private static final String WORKSPACE = "tp-train-step";
     /** Early stop (ALGORITHMS.md §2 step 4): from this 1-based epoch on ... */
     private static final int EARLY_STOP_FROM_EPOCH = 6;
@@ -64,7 +62,7 @@ public final class Trainer {
     public Trainer(RunConfig config, TrainTestData data) {
         this.config = config;
         RngStreams rng = RngStreams.of(config.seed());
-        Split split = DataSplits.split(data.train(), config.getBoolean(Methods.NO_VAL_SET) ? 0 : Datasets.validationSize(config.dataset()),
+        Split split = DataSplits.split(data.train(), validationSize(config),
                 config.getInt(Methods.TRAIN_SUBSET), rng.splitSeed());
         this.train = split.train();
         this.validation = split.validation();
@@ -81,6 +79,11 @@ public final class Trainer {
         this.forwardOptimizer = new Adam(forwardSettings(config), trainedForwardParameters(config, rule));
         this.feedbackOptimizer = rule.trainsFeedback()
                 ? new Adam(feedbackSettings(config), rule.feedbackParameters()) : null;
+    }
+
+    /** Training samples held out for validation: none with no_val_set, else the dataset's (5000 for the images). */
+    public static int validationSize(RunConfig config) {
+        return config.getBoolean(Methods.NO_VAL_SET) ? 0 : Datasets.validationSize(config.dataset());
     }
 
     /** The forward parameters the optimiser updates: all, or only W_1 and b_1 on Frozen-MNIST. */

@@ -43,7 +43,7 @@ class PresetTrainingTest {
             if (c.seed() != spec.seeds().get(0)) {
                 continue;
             }
-            int validation = c.getBoolean(Methods.NO_VAL_SET) ? 0 : Trainer.VALIDATION_SIZE;
+            int validation = Trainer.validationSize(c);
             LabeledData train = DataSplits.split(mnist.train(), validation, 2000,
                     RngStreams.of(c.seed()).splitSeed()).train();
             Trainer trainer = new Trainer(c, mnist);
