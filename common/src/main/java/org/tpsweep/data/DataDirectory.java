@@ -17,6 +17,14 @@ public final class DataDirectory {
 
     /** The data directory as an absolute, normalised path (it need not exist). */
     public static Path resolve() {
+        return Path.of(configured()).toAbsolutePath().normalize();
+    }
+
+    /**
+     * The data location as configured, trimmed and otherwise unchanged: {@value #PROPERTY}, else {@value #ENV},
+     * else {@code data}. It may be a Hadoop URI ({@code hdfs://…}), which {@link #resolve} does not handle.
+     */
+    public static String configured() {
         String dir = System.getProperty(PROPERTY);
         if (dir == null || dir.isBlank()) {
             dir = System.getenv(ENV);
@@ -24,6 +32,6 @@ public final class DataDirectory {
         if (dir == null || dir.isBlank()) {
             dir = "data";
         }
-        return Path.of(dir.trim()).toAbsolutePath().normalize();
+        return dir.trim();
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.Datasets;
 
@@ -36,17 +37,38 @@ public final class DatasetFiles {
         if (Datasets.isSynthetic(dataset)) {
             return;
         }
+        List<String> missing = missingFiles(dataset, name -> Files.isRegularFile(
+                dataDir.resolve(Datasets.files(dataset)).resolve(name)));
+        if (!missing.isEmpty()) {
+            throw missingFilesError(dataset, dataDir.resolve(Datasets.files(dataset)).toString(), missing, "");
+        }
+    }
+
+    /**
+     * The files of {@code dataset} (a non-synthetic one) that are missing from its folder, each under the name it
+     * usually has; {@code exists} tells whether a file name (raw or {@code .gz}) exists in that folder.
+     */
+    public static List<String> missingFiles(String dataset, Predicate<String> exists) {
         List<String> missing = new ArrayList<>();
         for (String base : BASE_NAMES) {
-            if (find(dataset, dataDir, base) == null) {
-                missing.add(preferredName(dataset, base));
+            String preferred = preferredName(dataset, base);
+            String other = preferred.endsWith(".gz") ? base : base + ".gz";
+            if (!exists.test(preferred) && !exists.test(other)) {
+                missing.add(preferred);
             }
         }
-        if (!missing.isEmpty()) {
-            throw new ConfigException("dataset '" + dataset + "': missing " + missing.size() + " data file(s) in "
-                    + dataDir.resolve(Datasets.files(dataset)) + ": " + String.join(", ", missing)
-                    + " (raw or .gz); run bin/fetch-data " + Datasets.files(dataset));
-        }
+        return missing;
+    }
+
+    /**
+     * The error for files of {@code dataset} missing from {@code folder}: it names them, the folder and the command
+     * that fetches them, followed by {@code hint}.
+     */
+    public static ConfigException missingFilesError(String dataset, String folder, List<String> missing,
+                                                    String hint) {
+        return new ConfigException("dataset '" + dataset + "': missing " + missing.size() + " data file(s) in "
+                + folder + ": " + String.join(", ", missing) + " (raw or .gz); run bin/fetch-data "
+                + Datasets.files(dataset) + hint);
     }
 
     /** Reads, checks and normalises the four files of {@code dataset} under {@code dataDir}. */

@@ -15,7 +15,7 @@ import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DataDirectory;
-import org.tpsweep.data.DatasetFiles;
+import org.tpsweep.spark.DataLocation;
 import org.tpsweep.spark.OutputTables;
 import org.tpsweep.spark.SparkSessions;
 import org.tpsweep.spark.SummaryTable;
@@ -31,11 +31,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tp-sweep run SPEC.yaml [--out DIR] [--master URL] [--epochs N] [--seeds K] [--train-subset M]
- * [--fresh | --force | --retry-failed] [--quiet]}: reads and validates the spec (format: {@link SweepSpec}),
- * checks the data and the output folder, then runs one Spark task per trial not yet committed in
- * {@code DIR} and writes the tables ({@link OutputTables}: trials, epochs, angles, summary, paired,
- * histograms; per-trial results under {@code DIR/trials/}). Running the same command again resumes an
+ * {@code tp-sweep run SPEC.yaml [--out DIR] [--data DIR_OR_URI] [--master URL] [--epochs N] [--seeds K]
+ * [--train-subset M] [--fresh | --force | --retry-failed] [--quiet]}: reads and validates the spec (format:
+ * {@link SweepSpec}), checks the data ({@link DataLocation}: a folder, or a Hadoop URI) and the output folder,
+ * then runs one Spark task per trial not yet committed in {@code DIR} and writes the tables ({@link OutputTables}:
+ * trials, epochs, angles, summary, paired, histograms; per-trial results under {@code DIR/trials/}). Running the same command again resumes an
  * unfinished sweep. Prints the mean ± std test error per method over the seeds and where the tables are.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -52,6 +52,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR",
             description = "output folder, any Hadoop file system URI (default: out/<spec name>-<yyyyMMdd-HHmmss>)")
     String out;
+
+    @Option(names = "--data", paramLabel = "DIR_OR_URI", description = "data folder or Hadoop URI (e.g. "
+            + "hdfs://HOST/PATH); default: tp.data.dir / TP_DATA_DIR / ./data. On a cluster master a local folder "
+            + "is shipped to the executors")
+    String data;
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
     String master;
@@ -109,12 +114,11 @@ public final class RunCommand implements Callable<Integer> {
             overrides.put(Methods.TRAIN_SUBSET, trainSubset);
         }
         SweepPlan plan = SweepPlan.expand(firstSeeds(SweepSpec.load(specFile), seeds), overrides);
-        Path dataDir = DataDirectory.resolve().toAbsolutePath();
-        for (String ds : distinct(plan, RunConfig::dataset)) {
-            DatasetFiles.checkPresent(ds, dataDir);
-        }
         SparkSessions.checkMaster(master);
         Configuration hadoop = new Configuration();
+        DataLocation dataLocation = DataLocation.of(data != null ? data : DataDirectory.configured(), master,
+                distinct(plan, RunConfig::dataset), hadoop);
+        dataLocation.checkPresent();
         OutputTables output = OutputTables.prepare(out != null ? out : defaultOut(plan.name(), hadoop), hadoop, plan,
                 fresh, force);
 
@@ -139,7 +143,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         SweepJob.Result result;
         try {
-            result = SweepJob.run(spark, plan, output, dataDir.toString(),
+            result = SweepJob.run(spark, plan, output, dataLocation,
                     new SweepJob.Options(o, !quiet, retryFailed));
         } catch (RuntimeException e) {
             int committed = 0;
@@ -181,12 +185,15 @@ public final class RunCommand implements Callable<Integer> {
         o.printf("angles: %s (%d rows)%n", OutputTables.display(output.anglesPath()), r.rows().angles());
         o.printf("summary: %s (per configuration: counts per status; mean, std, min, median, max over seeds; "
                 + "95%% CI of the mean test error)%n", OutputTables.display(output.tablePath(OutputTables.SUMMARY)));
-        o.printf("paired: %s (per pair of configurations on a dataset, over shared seeds)%n",
+        o.printf("paired: %s (per pair of configurations on a dataset, over shared seeds; sensitivity draws "
+                + "left out)%n",
                 OutputTables.display(output.tablePath(OutputTables.PAIRED)));
-        o.printf("histograms: %s (test accuracy over each method's configurations)%n",
+        o.printf("histograms: %s (test accuracy over each sensitivity study's draws)%n",
                 OutputTables.display(output.tablePath(OutputTables.HISTOGRAMS)));
         o.printf("per-trial results: %s/%s/ (%d ran now, %d kept from earlier runs)%n",
                 OutputTables.display(output.dir()), TrialStore.DIR, r.scheduled(), r.reused());
+        o.printf(java.util.Locale.ROOT, "time: %.1f s running trials, %.1f s writing the tables%n",
+                r.timing().trials(), r.timing().tables());
     }
 
     private static <T> List<T> distinct(SweepPlan plan, Function<RunConfig, T> key) {

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
@@ -38,32 +39,37 @@ import org.tpsweep.train.RunStatus;
  * for a single value; a 95 % confidence interval of a mean is mean ± t<sub>0.975, n−1</sub>·std/√n (Student
  * t quantile from Commons Math), null for n &lt; 2.
  *
- * <p>{@code summary}: one row per configuration: {@code method, dataset, config_id}, the hyperparameter
- * columns, {@code n_trials, n_ok, n_diverged, n_stopped, n_failed, n_test_error} (trials with a test error,
+ * <p>{@code summary}: one row per configuration: {@code method, dataset, config_id, sensitivity_draw} (true
+ * for the draws of a sensitivity study), the hyperparameter columns, {@code n_trials, n_ok, n_diverged, n_stopped, n_failed, n_test_error} (trials with a test error,
  * the CI's n), then for each of {@code test_error, best_val_error, final_train_loss}:
  * {@code <metric>_mean, _std, _min, _median, _max}, then {@code test_error_ci95_low, test_error_ci95_high}.
  *
- * <p>{@code paired}: one row per pair of configurations on the same dataset (every unordered pair, oriented
+ * <p>{@code paired}: one row per pair of configurations on the same dataset that are not sensitivity draws
+ * (the configurations of result tables and grids: a study's draws would make the table quadratic in its size
+ * and are summarised by the histograms; its base configuration is compared), every unordered pair, oriented
  * so that (method_a, config_a) sorts before (method_b, config_b)), over the seeds both have a test error
  * for: {@code dataset, method_a, config_a, method_b, config_b, n_pairs, mean_diff} (test error a − b),
  * {@code std_diff, ci95_low, ci95_high, wins} (a has the lower error), {@code losses} (a the higher) and
  * {@code ties}.
  *
- * <p>{@code histograms}: per method × dataset, the sensitivity histogram over the method's configurations of
- * the configuration's mean test accuracy (1 − test error, mean over its seeds): {@value #BINS} fixed bins
+ * <p>{@code histograms}: per method × dataset with a sensitivity study, the sensitivity histogram over the
+ * study's draws (not its base configuration, nor configurations of grids or random axes) of each draw's mean
+ * test accuracy (1 − test error, mean over its seeds): {@value #BINS} fixed bins
  * over [0, 1] ({@code bin} 0…{@value #BINS}−1, {@code bin_lo, bin_hi}; the last bin includes 1), {@code count}
  * (empty bins are rows with 0); repeated on every row of the method × dataset: {@code n_configs} (all its
  * configurations), {@code n_with_result} (those with a test accuracy), {@code best_accuracy} (the highest
  * mean accuracy), {@code share_within_1pct} and {@code share_within_5pct} (the share of all its
  * configurations whose mean accuracy is at least best_accuracy − 0.01, resp. − 0.05: percentage points).
- * The histograms are over every configuration of a method for now (a sensitivity study's draws and its base
- * configuration alike).
+ * A sweep without a sensitivity study has an empty histograms table.
  */
 public final class Aggregates {
     /** Number of histogram bins over [0, 1]. */
     public static final int BINS = 20;
     /** The metrics summarised per configuration. */
     public static final List<String> METRICS = List.of("test_error", "best_val_error", "final_train_loss");
+
+    /** Column of the trials table: true for a sensitivity study's draws. */
+    public static final String SENSITIVITY_DRAW = "sensitivity_draw";
 
     private static final double EPS = 1e-12;
 
@@ -73,6 +79,7 @@ public final class Aggregates {
     /** The summary table of {@code trials} (the trials table with hyperparameter columns {@code params}). */
     public static Dataset<Row> summary(Dataset<Row> trials, Map<String, ParamDef> params) {
         List<Column> aggs = new ArrayList<>();
+        aggs.add(first(col(SENSITIVITY_DRAW), true).as(SENSITIVITY_DRAW));
         for (String p : params.keySet()) {
             aggs.add(first(col(p), true).as(p));
         }
@@ -98,7 +105,7 @@ public final class Aggregates {
 
     /** The paired-comparison table of {@code trials}. */
     public static Dataset<Row> paired(Dataset<Row> trials) {
-        Dataset<Row> t = trials.where(col("test_error").isNotNull())
+        Dataset<Row> t = trials.where(col("test_error").isNotNull().and(not(col(SENSITIVITY_DRAW))))
                 .select(col("dataset"), col("seed"), col("method"), col("config_id"), col("test_error"));
         Dataset<Row> a = t.toDF("dataset", "seed", "method_a", "config_a", "error_a");
         Dataset<Row> b = t.toDF("dataset_b", "seed_b", "method_b", "config_b", "error_b");
@@ -121,7 +128,7 @@ public final class Aggregates {
 
     /** The sensitivity-histogram table of {@code trials}. */
     public static Dataset<Row> histograms(Dataset<Row> trials) {
-        Dataset<Row> configs = trials.groupBy("method", "dataset", "config_id")
+        Dataset<Row> configs = trials.where(col(SENSITIVITY_DRAW)).groupBy("method", "dataset", "config_id")
                 .agg(lit(1).minus(avg("test_error")).as("accuracy"));
         Dataset<Row> groups = configs.groupBy("method", "dataset")
                 .agg(count(lit(1)).as("n_configs"), count(col("accuracy")).as("n_with_result"),

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.tpsweep.config.RunConfig;
-import org.tpsweep.sweep.SweepPlan;
 
 /**
  * The table printed at the end of a run: mean ± standard deviation of the test error per method and dataset
@@ -33,8 +31,11 @@ public final class SummaryTable {
     private SummaryTable() {
     }
 
-    /** Aggregates {@code trials} (the trials table) per method and dataset, in the plan's order. */
-    public static List<Line> compute(Dataset<Row> trials, SweepPlan plan) {
+    /**
+     * Aggregates {@code trials} (the trials table) per method and dataset, ordered as {@code datasets}, then as
+     * {@code methods}.
+     */
+    public static List<Line> compute(Dataset<Row> trials, List<String> datasets, List<String> methods) {
         List<Row> rows = trials.groupBy("method", "dataset")
                 .agg(count(lit(1)).as("trials"),
                         sum(when(col("status").equalTo("ok"), 1).otherwise(0)).as("ok"),
@@ -47,8 +48,6 @@ public final class SummaryTable {
             lines.add(new Line(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
                     r.isNullAt(5) ? null : r.getDouble(5), r.isNullAt(6) ? null : r.getDouble(6)));
         }
-        List<String> datasets = plan.trials().stream().map(RunConfig::dataset).distinct().toList();
-        List<String> methods = plan.trials().stream().map(RunConfig::method).distinct().toList();
         lines.sort(Comparator.<Line>comparingInt(l -> datasets.indexOf(l.dataset()))
                 .thenComparingInt(l -> methods.indexOf(l.method())));
         return lines;

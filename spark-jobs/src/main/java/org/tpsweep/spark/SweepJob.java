@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.input_file_name;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -73,10 +73,18 @@ public final class SweepJob {
      * @param trained   tasks that actually trained (a scheduled trial found committed by then is not trained)
      * @param statuses  per status label, the trials this run ran
      * @param failed    every committed trial of the plan with status {@code failed}
+     * @param timing    seconds spent in each phase of the run
      */
     public record Result(int planned, int reused, int scheduled, int trained, Map<String, Long> statuses,
                          OutputTables output, List<SummaryTable.Line> summary, List<FailedTrial> failed,
-                         Compactor.Counts rows) {
+                         Compactor.Counts rows, Timing timing) {
+    }
+
+    /**
+     * Wall-clock seconds of the phases of a run: finding what is committed and planning the tasks, running the
+     * trials, compacting and aggregating the tables (including the summary and failures read back for printing).
+     */
+    public record Timing(double planning, double trials, double tables) {
     }
 
     /** One task's work: a trial, and whether a committed {@code failed} result of it is to be replaced. */
@@ -90,13 +98,15 @@ public final class SweepJob {
     /**
      * Runs the trials of {@code plan} not yet committed in {@code output} and compacts the tables.
      *
-     * @param dataDir the data folder as every executor sees it
+     * @param data    where the tasks find the dataset files ({@link DataLocation#ship}ped at the start)
      */
-    public static Result run(SparkSession spark, SweepPlan plan, OutputTables output, String dataDir,
+    public static Result run(SparkSession spark, SweepPlan plan, OutputTables output, DataLocation data,
                              Options options) {
         PrintWriter out = options.out();
         try {
+            long t0 = System.nanoTime();
             String codeVersion = Provenance.currentCodeVersion();
+            DataLocation dataDir = data.ship(spark.sparkContext());
             output.begin(codeVersion);
             TrialStore store = output.store(spark.sparkContext().hadoopConfiguration());
             store.removeTemporaryFiles();
@@ -125,25 +135,20 @@ public final class SweepJob {
                 out.flush();
             }
             StatusCounters counters = StatusCounters.register(spark.sparkContext());
+            long t1 = System.nanoTime();
             List<TaskReport> reports = tasks.isEmpty() ? List.of()
                     : runTasks(spark, plan, tasks, dataDir, store, codeVersion, counters,
                     options.progress() ? out : null);
+            long t2 = System.nanoTime();
 
-            Compactor.Counts rows = Compactor.compact(spark, output, store, planIds, plan.parameterColumns());
-            Dataset<Row> trials = spark.read().parquet(output.trialsPath().toString());
-            List<SummaryTable.Line> summary = SummaryTable.compute(trials, plan);
-            List<FailedTrial> failed = new ArrayList<>();
-            for (Row r : trials.where(col("status").equalTo(RunStatus.FAILED.label()))
-                    .select("trial_id", "method", "dataset", "seed", "message").orderBy("trial_id").collectAsList()) {
-                failed.add(new FailedTrial(r.getString(0), r.getString(1), r.getString(2), r.getLong(3),
-                        r.getString(4)));
-            }
+            Compactor.Compacted tables = Compactor.compact(spark, output, store, Compactor.Scope.of(plan));
             Map<String, Long> statuses = new LinkedHashMap<>();
             counters.totals().keySet().forEach(s -> statuses.put(s, 0L));
             reports.forEach(r -> statuses.merge(r.status(), 1L, Long::sum));
             int trained = (int) reports.stream().filter(TaskReport::trained).count();
+            Timing timing = new Timing((t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
             return new Result(plan.trials().size(), plan.trials().size() - tasks.size(), tasks.size(), trained,
-                    statuses, output, summary, failed, rows);
+                    statuses, output, tables.summary(), tables.failed(), tables.rows(), timing);
         } catch (RuntimeException | Error e) {
             output.abort();
             throw e;
@@ -176,7 +181,7 @@ public final class SweepJob {
     }
 
     private static List<TaskReport> runTasks(SparkSession spark, SweepPlan plan, List<TrialTask> tasks,
-                                             String dataDir, TrialStore store, String codeVersion,
+                                             DataLocation dataDir, TrialStore store, String codeVersion,
                                              StatusCounters counters, PrintWriter progress) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ProgressListener listener = progress == null ? null
@@ -187,8 +192,10 @@ public final class SweepJob {
         jsc.setJobGroup(ProgressListener.JOB_GROUP, "tp-sweep " + plan.name() + ": " + tasks.size() + " trials",
                 false);
         try {
+            // Broadcast: each executor deserializes the store (with its Hadoop configuration) once, not per task.
+            Broadcast<TrialStore> sharedStore = jsc.broadcast(store);
             List<TaskReport> reports = jsc.parallelize(tasks, tasks.size())
-                    .map(t -> runOne(t, dataDir, store, codeVersion, counters))
+                    .map(t -> runOne(t, dataDir, sharedStore.value(), codeVersion, counters))
                     .collect();
             if (listener != null) {
                 listener.awaitAll(5_000);
@@ -206,7 +213,7 @@ public final class SweepJob {
      * The body of one Spark task: skip a trial whose result is settled, else pin threads, train, commit the
      * result, count its status.
      */
-    static TaskReport runOne(TrialTask task, String dataDir, TrialStore store, String codeVersion,
+    static TaskReport runOne(TrialTask task, DataLocation dataDir, TrialStore store, String codeVersion,
                              StatusCounters counters) throws IOException {
         RunConfig config = task.config();
         String id = config.trialId();
@@ -226,10 +233,10 @@ public final class SweepJob {
      * Trains one trial in this JVM (threads pinned to the task's CPUs, ND4J bound to its GPU if any) and records
      * where it ran.
      */
-    static TrialOutcome train(RunConfig config, String dataDir, String codeVersion) {
+    static TrialOutcome train(RunConfig config, DataLocation dataDir, String codeVersion) {
         String device = GpuBinding.bindFromTaskContext();   // first: ND4J's device is per thread ("cpu" without a GPU)
         int threads = ThreadPinning.pinToTask();
-        TrainResult result = TrialRunner.run(config, Path.of(dataDir), EpochListener.NONE);
+        TrainResult result = TrialRunner.run(config, dataDir.localDirectory(config.dataset()), EpochListener.NONE);
         return new TrialOutcome(config, result, Provenance.ofTask(codeVersion, config, threads, device));
     }
 }

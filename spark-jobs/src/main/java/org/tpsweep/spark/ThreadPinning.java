@@ -9,14 +9,21 @@ import org.nd4j.linalg.factory.Nd4j;
  * ND4J's settings are per JVM, so all concurrent tasks of one executor pin the same number.
  */
 public final class ThreadPinning {
+    /** The number last pinned in this JVM (0: none yet): pinning again to it is skipped (≈ 0.3 ms a call). */
+    private static volatile int pinned;
+
     private ThreadPinning() {
     }
 
     /** Sets ND4J's maximum OpenMP threads and the BLAS library's threads to {@code threads} (at least 1). */
-    public static void pin(int threads) {
+    public static synchronized void pin(int threads) {
         int n = Math.max(1, threads);
+        if (n == pinned) {
+            return;
+        }
         Nd4j.getEnvironment().setMaxThreads(n);
         Nd4j.factory().blas().setMaxThreads(n);
+        pinned = n;
     }
 
     /** The CPUs of the running Spark task ({@code spark.task.cpus}), or 1 outside a task. */

@@ -22,7 +22,9 @@ import org.tpsweep.train.TrainResult;
  * Schemas of the {@code trials}, {@code epochs} and {@code angles} tables and the conversion of a
  * {@link TrialOutcome} into their rows.
  *
- * <p>{@code trials}: {@code trial_id, config_id, method, dataset, seed}, one column per hyperparameter of the
+ * <p>{@code trials}: {@code trial_id, config_id, sensitivity_draw} (true for the draws of a sensitivity study;
+ * added from the plan by {@link Compactor}, not stored per trial), {@code method, dataset, seed}, one column per
+ * hyperparameter of the
  * sweep's methods (null where a method lacks it), then {@code status (ok | diverged | stopped | failed),
  * message, test_error, best_val_error, best_epoch, final_train_loss, epochs_completed, seconds_per_epoch,
  * gn_damping_selected (the λ per hidden layer a λ-search run chose, "λ1,λ2,…"; null otherwise), started_at,

@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,6 +111,29 @@ class CliBadInputTest {
                 System.setProperty("tp.data.dir", before);
             }
         }
+    }
+
+    @Test
+    void badDataLocationsAreRefusedBeforeSparkStarts() throws Exception {
+        Path out = tmp.resolve("out");
+        String spec = spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString();
+        Path absent = tmp.resolve("absent-data");
+        // --data wins over tp.data.dir (which names the real data in the tests); local mode and a cluster master,
+        // where the folder would be shipped, both name the missing files.
+        for (String[] args : List.of(new String[] {"--data", absent.toString()},
+                new String[] {"--data", "file://" + absent, "--master", "spark://127.0.0.1:7"})) {
+            List<String> all = new ArrayList<>(List.of("run", spec, "--out", out.toString()));
+            all.addAll(List.of(args));
+            Outcome o = tpSweep(all.toArray(String[]::new));
+            assertOneError(o, "dataset 'mnist': missing 4 data file(s) in " + absent.resolve("mnist"));
+            assertTrue(o.err().contains("run bin/fetch-data mnist"), o.err());
+            assertFalse(o.out().contains("sweep "), "nothing may start: " + o.out());
+        }
+        Outcome uri = tpSweep("run", spec, "--out", out.toString(), "--data", "nosuchfs://host/data");
+        assertOneError(uri, "the data location nosuchfs://host/data cannot be read");
+        assertTrue(uri.err().contains("\"nosuchfs\""), uri.err());
+        assertOneError(tpSweep("run", spec, "--out", out.toString(), "--data", " "), "the data location is empty");
+        assertFalse(Files.exists(out));
     }
 
     @Test

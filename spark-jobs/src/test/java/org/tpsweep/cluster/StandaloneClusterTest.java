@@ -37,8 +37,9 @@ import org.tpsweep.sweep.SweepSpec;
  * Sweeps on a real Spark standalone cluster on 127.0.0.1 — a Master and two Workers ({@code --cores 1
  * --memory 2g}), separate JVMs from the project's runtime jars ({@link StandaloneCluster}) — with the driver as a
  * separate JVM too ({@code java … org.tpsweep.cli.TpSweep run SPEC --out OUT --master spark://…}) and the real
- * MNIST from the data folder (a local path: both executors run on this machine). Faults: an executor JVM killed
- * mid-sweep, the driver killed mid-sweep and the same command run again.
+ * MNIST from the data folder (a local path, which the driver ships to the executors as on a multi-host cluster:
+ * {@code DataLocation}). Faults: an executor JVM killed mid-sweep, the driver killed mid-sweep and the same command
+ * run again.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -211,7 +212,30 @@ class StandaloneClusterTest {
         if (devices != null) {
             devices.forEach((id, d) -> assertEquals("cpu", d, "device of trial " + id));
         }
+        // The data folder was shipped: the executors' work folders hold the MNIST files unpacked, byte for byte.
+        List<Path> shipped = shippedMnistFolders();
+        assertFalse(shipped.isEmpty(), "no shipped MNIST folder in the executors' work folders under " + cluster.home);
+        for (Path folder : shipped) {
+            for (String name : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                    "t10k-labels-idx1-ubyte")) {
+                assertEquals(-1, Files.mismatch(dataDir.resolve("mnist").resolve(name), folder.resolve(name)),
+                        folder.resolve(name) + " differs from the data folder's");
+            }
+        }
         cluster.awaitNoExecutors(Duration.ofSeconds(60));
+    }
+
+    /** The {@code mnist} folders unpacked from shipped archives in the Workers' executor folders. */
+    static List<Path> shippedMnistFolders() throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(cluster.home)) {
+            s.filter(p -> p.getFileName().toString().equals("mnist") && Files.isDirectory(p)
+                            && p.getParent().getFileName().toString().matches("tp-data-mnist-.+\\.zip")
+                            && p.getParent().getParent().getParent().getParent().getFileName().toString()
+                            .startsWith("work-"))
+                    .forEach(found::add);
+        }
+        return found;
     }
 
     @Test

@@ -58,6 +58,9 @@ class AggregatesTest {
     static String b;
     static String c;
     static String d;
+    static String e;
+    static List<SummaryTable.Line> printed;
+    static List<SweepJob.FailedTrial> failedTrials;
     static Compactor.Counts counts;
 
     static TrainResult result(RunStatus status, double testError) {
@@ -82,11 +85,12 @@ class AggregatesTest {
         TrialStore store = output.store(new Configuration());
         Set<String> ids = new HashSet<>();
         double[][] errors = {{0.10, 0.12, 0.14}, {0.14, 0.18, Double.NaN}, {Double.NaN, Double.NaN, Double.NaN},
-                {0.11, 0.12, 0.16}};
-        String[] methods = {"bp", "bp", "bp", "ddtp-linear"};
-        List<Map<String, Object>> params = List.of(Map.of("lr", 0.1), Map.of("lr", 0.2), Map.of("lr", 0.3), Map.of());
-        String[] configIds = new String[4];
-        for (int k = 0; k < 4; k++) {
+                {0.11, 0.12, 0.16}, {0.20, 0.30, 0.25}};
+        String[] methods = {"bp", "bp", "bp", "ddtp-linear", "bp"};
+        List<Map<String, Object>> params = List.of(Map.of("lr", 0.1), Map.of("lr", 0.2), Map.of("lr", 0.3), Map.of(),
+                Map.of("lr", 0.4));
+        String[] configIds = new String[5];
+        for (int k = 0; k < 5; k++) {
             for (int s = 0; s < 3; s++) {
                 RunConfig config = RunConfig.of(methods[k], "mnist", s + 1, params.get(k));
                 configIds[k] = SweepPlan.configId(config);
@@ -105,13 +109,19 @@ class AggregatesTest {
         b = configIds[1];
         c = configIds[2];
         d = configIds[3];
+        e = configIds[4];
         // A trial of another plan in the same folder (as after --force) is left out of the tables.
         try {
             store.commit(new TrialOutcome(RunConfig.of("bp", "mnist", 99, Map.of()), result(RunStatus.OK, 0.5)), false);
         } catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         }
-        counts = Compactor.compact(spark, output, store, ids, plan.parameterColumns());
+        // C and E are the draws of a sensitivity study: in the histograms, not in the paired comparisons.
+        Compactor.Compacted compacted = Compactor.compact(spark, output, store, new Compactor.Scope(ids,
+                plan.parameterColumns(), Set.of(c, e), List.of("mnist"), List.of("bp", "ddtp-linear")));
+        counts = compacted.rows();
+        printed = compacted.summary();
+        failedTrials = compacted.failed();
         for (Row r : spark.read().parquet(output.tablePath(OutputTables.SUMMARY).toString()).collectAsList()) {
             summary.put(r.getAs("config_id"), r);
         }
@@ -139,9 +149,9 @@ class AggregatesTest {
 
     @Test
     void compactionKeepsEachPlannedTrialOnceWithItsEpochsAndAngles() {
-        assertEquals(12, trials.size());
-        assertEquals(new Compactor.Counts(12, 8, 8), counts);
-        assertEquals(12, trials.stream().map(r -> r.<String>getAs("trial_id")).distinct().count());
+        assertEquals(15, trials.size());
+        assertEquals(new Compactor.Counts(15, 11, 11), counts);
+        assertEquals(15, trials.stream().map(r -> r.<String>getAs("trial_id")).distinct().count());
         Row diverged = trials.stream().filter(r -> "diverged".equals(r.getAs("status"))).findFirst().orElseThrow();
         assertEquals(0.16, d(diverged, "test_error"), TOL);
         assertEquals(Timestamp.from(Instant.parse("2024-05-06T07:08:09.123456Z")), diverged.getAs("started_at"));
@@ -152,14 +162,20 @@ class AggregatesTest {
                 .findFirst().orElseThrow();
         assertTrue(Double.isNaN(d(divergedEpoch, "train_loss")), "NaN survives the JSON round trip");
         assertEquals(0.16, d(divergedEpoch, "test_error"), TOL);
-        assertEquals(8, angles.size());
+        assertEquals(11, angles.size());
+        for (Row r : trials) {
+            String config = r.getAs("config_id");
+            assertEquals(config.equals(c) || config.equals(e), r.getAs("sensitivity_draw"), config);
+        }
         assertEquals(30.0, d(angles.get(0), "mean_deg"), TOL);
     }
 
     @Test
     void summaryPerConfiguration() {
-        assertEquals(Set.of(a, b, c, d), summary.keySet());
+        assertEquals(Set.of(a, b, c, d, e), summary.keySet());
         Row ra = summary.get(a);
+        assertEquals(false, ra.getAs("sensitivity_draw"));
+        assertEquals(true, summary.get(e).getAs("sensitivity_draw"));
         assertEquals("bp", ra.getAs("method"));
         assertEquals(0.1, d(ra, "lr"), TOL);
         assertEquals(3, l(ra, "n_trials"));
@@ -208,7 +224,7 @@ class AggregatesTest {
 
     @Test
     void pairedComparisonsOverSharedSeeds() {
-        assertEquals(3, paired.size(), "A–B, A–D, B–D; C has no test error");
+        assertEquals(3, paired.size(), "A–B, A–D, B–D; C and E are sensitivity draws");
         Row ad = pair(a, d);
         assertEquals("bp", ad.getAs("method_a"));
         assertEquals("ddtp-linear", ad.getAs("method_b"));
@@ -238,7 +254,7 @@ class AggregatesTest {
 
     @Test
     void histogramsOfMeanAccuracyPerMethod() {
-        assertEquals(2 * Aggregates.BINS, histograms.size());
+        assertEquals(Aggregates.BINS, histograms.size(), "bp's study only: ddtp-linear has no draws");
         Map<String, Map<Integer, Long>> counts = new HashMap<>();
         for (Row r : histograms) {
             int bin = r.getAs("bin");
@@ -246,23 +262,27 @@ class AggregatesTest {
             assertEquals((bin + 1) / 20.0, d(r, "bin_hi"), TOL);
             counts.computeIfAbsent(r.getAs("method"), k -> new HashMap<>()).put(bin, r.getAs("count"));
             if ("bp".equals(r.getAs("method"))) {
-                // A: accuracy 0.88 (bin 17), B: 0.84 (bin 16), C: none.
-                assertEquals(3, l(r, "n_configs"));
-                assertEquals(2, l(r, "n_with_result"));
-                assertEquals(0.88, d(r, "best_accuracy"), TOL);
-                assertEquals(1.0 / 3, d(r, "share_within_1pct"), TOL);
-                assertEquals(2.0 / 3, d(r, "share_within_5pct"), TOL);
-            } else {
-                assertEquals(1, l(r, "n_configs"));
-                assertEquals(0.87, d(r, "best_accuracy"), TOL);
-                assertEquals(1.0, d(r, "share_within_1pct"), TOL);
-                assertEquals(1.0, d(r, "share_within_5pct"), TOL);
+                // The draws only: C (no result) and E (accuracy 0.75, bin 15); not A or B.
+                assertEquals(2, l(r, "n_configs"));
+                assertEquals(1, l(r, "n_with_result"));
+                assertEquals(0.75, d(r, "best_accuracy"), TOL);
+                assertEquals(0.5, d(r, "share_within_1pct"), TOL);
+                assertEquals(0.5, d(r, "share_within_5pct"), TOL);
             }
         }
-        assertEquals(1L, counts.get("bp").get(17));
-        assertEquals(1L, counts.get("bp").get(16));
-        assertEquals(2L, counts.get("bp").values().stream().mapToLong(Long::longValue).sum());
-        assertEquals(1L, counts.get("ddtp-linear").get(17));
-        assertEquals(1L, counts.get("ddtp-linear").values().stream().mapToLong(Long::longValue).sum());
+        assertEquals(1L, counts.get("bp").get(15));
+        assertEquals(1L, counts.get("bp").values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    @Test
+    void printedSummaryAndFailedTrialsComeFromTheCompactedTrials() {
+        SummaryTable.Line bp = printed.get(0);
+        assertEquals(List.of("bp", "ddtp-linear"), printed.stream().map(SummaryTable.Line::method).toList());
+        assertEquals(12, bp.trials());
+        assertEquals(8, bp.ok(), "A: 3, B: 2, E: 3");
+        assertEquals(8, bp.n());
+        assertEquals((0.10 + 0.12 + 0.14 + 0.14 + 0.18 + 0.20 + 0.30 + 0.25) / 8, bp.mean(), 1e-12);
+        assertEquals(4, failedTrials.size(), "B's third seed and C's three");
+        assertTrue(failedTrials.stream().allMatch(f -> f.message().equals("X: boom")));
     }
 }

@@ -95,6 +95,7 @@ class SweepJobTest {
         SweepPlan plan = SweepPlan.expand(SweepSpec.parse(SPEC, "two.yaml", "two"));
         Dataset<Row> trials = spark.read().parquet(out.resolve("trials.parquet").toString());
         List<String> expected = new ArrayList<>(TrialRows.TRIAL_KEY_COLUMNS);
+        expected.add(2, Aggregates.SENSITIVITY_DRAW);   // after config_id; no study here: false on every row
         expected.addAll(plan.parameterColumns().keySet());
         expected.addAll(TrialRows.TRIAL_RESULT_COLUMNS);
         expected.addAll(TrialRows.PROVENANCE_COLUMNS);
@@ -110,6 +111,7 @@ class SweepJobTest {
             ids.add(c.trialId());
             assertEquals(c.trialId(), r.getAs("trial_id"));
             assertEquals(SweepPlan.configId(c), r.getAs("config_id"));
+            assertEquals(false, r.getAs(Aggregates.SENSITIVITY_DRAW));
             assertEquals("bp", r.getAs("method"));
             assertEquals("mnist", r.getAs("dataset"));
             assertEquals((long) (i + 1), (long) r.<Long>getAs("seed"));
@@ -167,7 +169,8 @@ class SweepJobTest {
         double mean = (rows.get(0).<Double>getAs("test_error") + rows.get(1).<Double>getAs("test_error")) / 2;
         assertEquals(mean, summary.get(0).<Double>getAs("test_error_mean"), 1e-12);
         assertEquals(0, spark.read().parquet(out.resolve("paired.parquet").toString()).count());
-        assertEquals(Aggregates.BINS, spark.read().parquet(out.resolve("histograms.parquet").toString()).count());
+        assertEquals(0, spark.read().parquet(out.resolve("histograms.parquet").toString()).count(),
+                "no sensitivity study, no histogram");
         assertTrue(Files.readString(out.resolve("sweep.json")).contains("\"name\" : \"two\""));
     }
 
@@ -178,7 +181,7 @@ class SweepJobTest {
         OutputTables output = OutputTables.prepare(tmp.resolve("out").toString(), new Configuration(), plan, false,
                 false);
         Path noData = Files.createDirectories(tmp.resolve("empty-data-dir"));
-        SweepJob.Result r = SweepJob.run(spark, plan, output, noData.toString(), SweepJob.Options.silent());
+        SweepJob.Result r = SweepJob.run(spark, plan, output, DataLocation.local(noData), SweepJob.Options.silent());
         assertEquals(2, r.failed().size());
         assertEquals(2, r.trained());
         assertEquals(2L, r.statuses().get("failed"));
