@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -26,13 +30,17 @@ import org.tpsweep.train.RunStatus;
 
 /**
  * Rebuilds the tables of an output folder from its per-trial results: Spark reads {@code OUT/trials/*.json}
- * ({@link TrialDocument}) once (cached for the three tables made from it), keeps the trials of the plan, and
+ * ({@link TrialDocument}, {@link TrialFiles}) once (cached for the three tables made from it), keeps the trials of the plan, and
  * writes {@code trials}, {@code epochs}, {@code angles} and the {@link Aggregates} tables ({@code summary},
  * {@code paired}, {@code histograms}), each staged and then committed by {@link OutputTables}, trials last.
- * Row counts come from observations of the writes, not from extra passes. The driver handles no per-trial
+ * The tables after the trials table are written by concurrent Spark jobs. Row counts come from observations of
+ * the writes, not from extra passes. The driver handles no per-trial
  * data, only the printed summary per method and the list of failed trials.
  */
 public final class Compactor {
+    /** Spark jobs the compaction runs at once (the tables after the trials table, and the printed summary). */
+    private static final int CONCURRENT_JOBS = 4;
+
     private Compactor() {
     }
 
@@ -77,32 +85,85 @@ public final class Compactor {
         Dataset<Row> docs = documents(spark, store, scope.trialIds(), scope.params())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> staged = null;
+        ExecutorService jobs = Executors.newFixedThreadPool(CONCURRENT_JOBS, r -> {
+            Thread t = new Thread(r, "tp-sweep-compaction");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             Observation trialCount = new Observation("trials");
             Observation epochCount = new Observation("epochs");
             Observation angleCount = new Observation("angles");
+            // The trials table first (it fills the cache of the documents), then the others as concurrent Spark
+            // jobs: each is small, so they overlap each other's scheduling and planning latencies.
             Path stagedTrials = output.stage(OutputTables.TRIALS, counted(trialsOf(docs, scope), trialCount),
                     "dataset", "method", "config_id", "seed");
-            output.stage(OutputTables.EPOCHS, counted(epochsOf(docs), epochCount), "trial_id", "epoch");
-            output.stage(OutputTables.ANGLES, counted(anglesOf(docs), angleCount), "trial_id", "epoch", "layer",
-                    "reference");
-            docs.unpersist();
             // Its part files by name: Spark would warn that it ignores the hidden folder itself (it reads it anyway).
             staged = spark.read().parquet(new Path(stagedTrials, "part-*").toString()).cache();
-            output.stage(OutputTables.SUMMARY, Aggregates.summary(staged, scope.params()), "dataset", "method",
-                    "config_id");
-            output.stage(OutputTables.PAIRED, Aggregates.paired(staged), "dataset", "method_a", "config_a",
-                    "method_b", "config_b");
-            output.stage(OutputTables.HISTOGRAMS, Aggregates.histograms(staged), "dataset", "method", "bin");
-            List<SummaryTable.Line> summary = SummaryTable.compute(staged, scope.datasets(), scope.methods());
-            List<SweepJob.FailedTrial> failed = failedTrials(staged);
+            Dataset<Row> trials = staged;
+            List<Future<?>> writes = new ArrayList<>();
+            writes.add(jobs.submit(() -> output.stage(OutputTables.EPOCHS, counted(epochsOf(docs), epochCount),
+                    "trial_id", "epoch")));
+            writes.add(jobs.submit(() -> output.stage(OutputTables.ANGLES, counted(anglesOf(docs), angleCount),
+                    "trial_id", "epoch", "layer", "reference")));
+            writes.add(jobs.submit(() -> output.stage(OutputTables.SUMMARY, Aggregates.summary(trials, scope.params()),
+                    "dataset", "method", "config_id")));
+            writes.add(jobs.submit(() -> output.stage(OutputTables.PAIRED, Aggregates.paired(trials), "dataset",
+                    "method_a", "config_a", "method_b", "config_b")));
+            writes.add(jobs.submit(() -> output.stage(OutputTables.HISTOGRAMS, Aggregates.histograms(trials),
+                    "dataset", "method", "bin")));
+            Future<List<SummaryTable.Line>> summary = jobs.submit(() -> SummaryTable.compute(trials, scope.datasets(),
+                    scope.methods()));
+            Future<List<SweepJob.FailedTrial>> failed = jobs.submit(() -> failedTrials(trials));
+            writes.add(summary);
+            writes.add(failed);
+            awaitAll(writes);
+            Compacted result = new Compacted(new Counts(rows(trialCount), rows(epochCount), rows(angleCount)),
+                    await(summary), await(failed));
             output.commitStaged();
-            return new Compacted(new Counts(rows(trialCount), rows(epochCount), rows(angleCount)), summary, failed);
+            return result;
         } finally {
+            jobs.shutdownNow();
             docs.unpersist();
             if (staged != null) {
                 staged.unpersist();
             }
+        }
+    }
+
+    /**
+     * Waits for every job, so that none is still writing when a failure reaches the caller (who then removes the
+     * staged tables); then rethrows the first failure.
+     */
+    private static void awaitAll(List<Future<?>> jobs) {
+        RuntimeException first = null;
+        for (Future<?> f : jobs) {
+            try {
+                await(f);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** The value of {@code f}; its failure rethrown as it was (unchecked) or wrapped. */
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the tables", e);
         }
     }
 
@@ -169,10 +230,8 @@ public final class Compactor {
             return spark.createDataFrame(List.of(), schema);
         }
         Dataset<Row> ids = spark.createDataset(new ArrayList<>(planIds), Encoders.STRING()).toDF("trial_id");
-        return spark.read().schema(schema)
-                .option("mode", "DROPMALFORMED")
-                .option("timestampFormat", TrialDocument.TIMESTAMP_FORMAT)
-                .json(new Path(store.dir(), "*" + TrialStore.SUFFIX).toString())
+        return TrialFiles.documents(spark, store, schema,
+                        Map.of("timestampFormat", TrialDocument.TIMESTAMP_FORMAT))
                 .join(broadcast(ids), scala.collection.JavaConverters.asScalaBuffer(List.of("trial_id")).toList(),
                         "left_semi");
     }

@@ -1,7 +1,5 @@
 package org.tpsweep.spark;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.input_file_name;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.tpsweep.config.RunConfig;
@@ -167,12 +164,8 @@ public final class SweepJob {
         if (listed.isEmpty()) {
             return statuses;
         }
-        Dataset<Row> docs = spark.read().schema("status STRING")
-                .json(new org.apache.hadoop.fs.Path(store.dir(), "*" + TrialStore.SUFFIX).toString())
-                .select(input_file_name(), col("status"));
-        for (Row r : docs.collectAsList()) {
-            String name = new org.apache.hadoop.fs.Path(r.getString(0)).getName();
-            String id = name.substring(0, name.length() - TrialStore.SUFFIX.length());
+        for (Row r : TrialFiles.statuses(spark, store).collectAsList()) {
+            String id = r.getString(0);
             if (!r.isNullAt(1) && listed.contains(id)) {
                 statuses.put(id, r.getString(1));
             }
