@@ -101,23 +101,23 @@ public final class Compactor {
             // Its part files by name: Spark would warn that it ignores the hidden folder itself (it reads it anyway).
             staged = spark.read().parquet(new Path(stagedTrials, "part-*").toString()).cache();
             Dataset<Row> trials = staged;
-            List<Future<?>> writes = new ArrayList<>();
-            writes.add(jobs.submit(() -> output.stage(OutputTables.EPOCHS, counted(epochsOf(docs), epochCount),
+            List<Future<?>> pending = new ArrayList<>();
+            pending.add(jobs.submit(() -> output.stage(OutputTables.EPOCHS, counted(epochsOf(docs), epochCount),
                     "trial_id", "epoch")));
-            writes.add(jobs.submit(() -> output.stage(OutputTables.ANGLES, counted(anglesOf(docs), angleCount),
+            pending.add(jobs.submit(() -> output.stage(OutputTables.ANGLES, counted(anglesOf(docs), angleCount),
                     "trial_id", "epoch", "layer", "reference")));
-            writes.add(jobs.submit(() -> output.stage(OutputTables.SUMMARY, Aggregates.summary(trials, scope.params()),
+            pending.add(jobs.submit(() -> output.stage(OutputTables.SUMMARY, Aggregates.summary(trials, scope.params()),
                     "dataset", "method", "config_id")));
-            writes.add(jobs.submit(() -> output.stage(OutputTables.PAIRED, Aggregates.paired(trials), "dataset",
+            pending.add(jobs.submit(() -> output.stage(OutputTables.PAIRED, Aggregates.paired(trials), "dataset",
                     "method_a", "config_a", "method_b", "config_b")));
-            writes.add(jobs.submit(() -> output.stage(OutputTables.HISTOGRAMS, Aggregates.histograms(trials),
+            pending.add(jobs.submit(() -> output.stage(OutputTables.HISTOGRAMS, Aggregates.histograms(trials),
                     "dataset", "method", "bin")));
             Future<List<SummaryTable.Line>> summary = jobs.submit(() -> SummaryTable.compute(trials, scope.datasets(),
                     scope.methods()));
             Future<List<SweepJob.FailedTrial>> failed = jobs.submit(() -> failedTrials(trials));
-            writes.add(summary);
-            writes.add(failed);
-            awaitAll(writes);
+            pending.add(summary);
+            pending.add(failed);
+            awaitAll(pending);
             Compacted result = new Compacted(new Counts(rows(trialCount), rows(epochCount), rows(angleCount)),
                     await(summary), await(failed));
             output.commitStaged();
@@ -136,16 +136,19 @@ public final class Compactor {
      * staged tables); then rethrows the first failure.
      */
     private static void awaitAll(List<Future<?>> jobs) {
-        RuntimeException first = null;
+        Throwable first = null;
         for (Future<?> f : jobs) {
             try {
                 await(f);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 first = first == null ? e : first;
             }
         }
-        if (first != null) {
-            throw first;
+        if (first instanceof RuntimeException r) {
+            throw r;
+        }
+        if (first instanceof Error e) {
+            throw e;
         }
     }
 

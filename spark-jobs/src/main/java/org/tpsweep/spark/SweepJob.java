@@ -1,6 +1,5 @@
 package org.tpsweep.spark;
 
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;
@@ -107,9 +106,8 @@ public final class SweepJob {
             output.begin(codeVersion);
             TrialStore store = output.store(spark.sparkContext().hadoopConfiguration());
             store.removeTemporaryFiles();
-            Set<String> planIds = new HashSet<>();
-            plan.trials().forEach(t -> planIds.add(t.trialId()));
-            Map<String, String> committedStatus = committedStatuses(spark, store, planIds);
+            Compactor.Scope scope = Compactor.Scope.of(plan);
+            Map<String, String> committedStatus = committedStatuses(spark, store, scope.trialIds());
             Set<String> committed = committedStatus.keySet();
             Set<String> replace = new HashSet<>();
             if (options.retryFailed()) {
@@ -138,7 +136,7 @@ public final class SweepJob {
                     options.progress() ? out : null);
             long t2 = System.nanoTime();
 
-            Compactor.Compacted tables = Compactor.compact(spark, output, store, Compactor.Scope.of(plan));
+            Compactor.Compacted tables = Compactor.compact(spark, output, store, scope);
             Map<String, Long> statuses = new LinkedHashMap<>();
             counters.totals().keySet().forEach(s -> statuses.put(s, 0L));
             reports.forEach(r -> statuses.merge(r.status(), 1L, Long::sum));

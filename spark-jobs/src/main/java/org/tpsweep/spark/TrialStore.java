@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -166,8 +168,7 @@ public final class TrialStore implements Serializable {
      */
     private static void writeNew(FileSystem fs, Path p, byte[] bytes) throws IOException {
         if (fs instanceof RawLocalFileSystem local) {
-            java.nio.file.Files.write(local.pathToFile(p).toPath(), bytes, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE);
+            Files.write(local.pathToFile(p).toPath(), bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             return;
         }
         try (FSDataOutputStream out = fs.create(p, false)) {

@@ -2,6 +2,7 @@ package org.tpsweep.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
@@ -31,7 +32,7 @@ class CompactorScopeTest {
         Set<String> dtpConfigs = plan.entries().stream().filter(t -> t.config().method().equals("dtp"))
                 .map(SweepPlan.Trial::configId).collect(Collectors.toSet());
         assertEquals(10, dtpConfigs.size());
-        assertEquals(true, dtpConfigs.containsAll(scope.sensitivityConfigs()));
+        assertTrue(dtpConfigs.containsAll(scope.sensitivityConfigs()));
         plan.entries().stream().filter(t -> t.config().method().equals("bp"))
                 .forEach(t -> assertFalse(scope.sensitivityConfigs().contains(t.configId())));
         assertEquals(List.of("mnist", "fashion-mnist"), scope.datasets());
