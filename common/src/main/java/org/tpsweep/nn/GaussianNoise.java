@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * products. Only exactly rounded operations and {@link Math#log}, whose interpreted and compiled forms agree,
  * so runs are bit-reproducible.
  */
-public final class GaussianNoise {
+public final class GaussianNoise implements NoiseSource {
     private final SplittableRandom random;
     private double[] draws = new double[0];
 
@@ -22,6 +22,7 @@ public final class GaussianNoise {
     }
 
     /** Fills {@code target} (float or double) with fresh N(0, 1) draws, in C order; returns it. */
+    @Override
     public INDArray fill(INDArray target) {
         int n = (int) target.length();
         if (draws.length < n) {

@@ -9,7 +9,7 @@ import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.NoiseSource;
 import org.tpsweep.nn.MatMul;
 import org.tpsweep.optim.Parameter;
 
@@ -24,7 +24,7 @@ public final class DdtpControlRule extends ForwardRule {
     private final List<Parameter> feedbackParams = new ArrayList<>();
     private final double beta;
     private final double sigma;
-    private final GaussianNoise noise;
+    private final NoiseSource noise;
 
     /**
      * @param net   forward network with every bias
@@ -34,7 +34,7 @@ public final class DdtpControlRule extends ForwardRule {
      * @param noise the run's noise stream
      */
     public DdtpControlRule(DenseNetwork net, List<AffineFeedback> maps, double beta, double sigma,
-                           GaussianNoise noise) {
+                           NoiseSource noise) {
         super(net);
         if (!(sigma >= 0)) {
             throw new IllegalArgumentException("ddtp-control needs sigma >= 0, got " + sigma);
@@ -62,7 +62,7 @@ public final class DdtpControlRule extends ForwardRule {
     }
 
     /** ddtp-control from a run configuration (a {@link RuleFactory}). */
-    public static LearningRule create(RunConfig c, int[] widths, DataType dtype, Random init, GaussianNoise noise) {
+    public static LearningRule create(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise) {
         DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
         return new DdtpControlRule(net, directMaps(widths, dtype, init), c.getDouble(Methods.TARGET_STEPSIZE),
                 c.getDouble(Methods.SIGMA), noise);

@@ -2,7 +2,7 @@ package org.tpsweep.rules;
 
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.NoiseSource;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.optim.Parameter;
@@ -16,7 +16,7 @@ public final class DdtpLinearRule extends ForwardRule {
     private final DirectLinearFeedback feedback;
     private final double beta;
     private final double sigma;
-    private final GaussianNoise noise;
+    private final NoiseSource noise;
 
     /**
      * @param net   forward network without b_{L-1}
@@ -25,7 +25,7 @@ public final class DdtpLinearRule extends ForwardRule {
      * @param noise the run's noise stream
      */
     public DdtpLinearRule(DenseNetwork net, DirectLinearFeedback feedback, double beta, double sigma,
-                          GaussianNoise noise) {
+                          NoiseSource noise) {
         super(net);
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("ddtp-linear needs sigma > 0, got " + sigma);

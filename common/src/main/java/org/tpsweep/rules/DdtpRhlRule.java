@@ -1,6 +1,8 @@
 package org.tpsweep.rules;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -8,7 +10,7 @@ import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.NoiseSource;
 import org.tpsweep.optim.Parameter;
 
 /**
@@ -25,7 +27,7 @@ public final class DdtpRhlRule extends ForwardRule {
     private final RandomHiddenFeedback feedback;
     private final double beta;
     private final double sigma;
-    private final GaussianNoise noise;
+    private final NoiseSource noise;
     private RandomHiddenFeedback.CleanState cached;
 
     /**
@@ -35,7 +37,7 @@ public final class DdtpRhlRule extends ForwardRule {
      * @param noise the run's noise stream
      */
     public DdtpRhlRule(DenseNetwork net, RandomHiddenFeedback feedback, double beta, double sigma,
-                       GaussianNoise noise) {
+                       NoiseSource noise) {
         super(net);
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("ddtp-rhl/ddtp-rec need sigma > 0, got " + sigma);
@@ -47,16 +49,16 @@ public final class DdtpRhlRule extends ForwardRule {
     }
 
     /** ddtp-rhl from a run configuration (a {@link RuleFactory}). */
-    public static LearningRule rhl(RunConfig c, int[] widths, DataType dtype, Random init, GaussianNoise noise) {
+    public static LearningRule rhl(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise) {
         return create(c, widths, dtype, init, noise, false);
     }
 
     /** ddtp-rec from a run configuration (a {@link RuleFactory}). */
-    public static LearningRule rec(RunConfig c, int[] widths, DataType dtype, Random init, GaussianNoise noise) {
+    public static LearningRule rec(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise) {
         return create(c, widths, dtype, init, noise, true);
     }
 
-    private static LearningRule create(RunConfig c, int[] widths, DataType dtype, Random init, GaussianNoise noise,
+    private static LearningRule create(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise,
                                        boolean recurrent) {
         DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
         RandomHiddenFeedback fb = new RandomHiddenFeedback(widths, c.getInt(Methods.SIZE_HIDDEN_FB), recurrent,
@@ -72,6 +74,15 @@ public final class DdtpRhlRule extends ForwardRule {
     @Override
     public List<Parameter> feedbackParameters() {
         return feedback.parameters();
+    }
+
+    /** R and r, the shared fixed random layer z(a) = tanh(a R + r). */
+    @Override
+    public Map<String, INDArray> fixedFeedback() {
+        Map<String, INDArray> fixed = new LinkedHashMap<>();
+        fixed.put("R", feedback.fixedWeight());
+        fixed.put("r", feedback.fixedBias());
+        return fixed;
     }
 
     @Override

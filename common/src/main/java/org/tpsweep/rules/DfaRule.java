@@ -1,6 +1,8 @@
 package org.tpsweep.rules;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -8,7 +10,7 @@ import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.NoiseSource;
 import org.tpsweep.optim.Parameter;
 
 /**
@@ -40,7 +42,7 @@ public final class DfaRule extends ForwardRule {
      * The {@link RuleFactory} of dfa: the forward network without b_{L-1}, then Q_1 … Q_{L-1} from the same
      * init stream; β = {@code target_stepsize}.
      */
-    public static DfaRule create(RunConfig config, int[] widths, DataType dtype, Random init, GaussianNoise noise) {
+    public static DfaRule create(RunConfig config, int[] widths, DataType dtype, Random init, NoiseSource noise) {
         DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.withoutLastHiddenBias(widths), dtype, init);
         DirectLinearFeedback fb = new DirectLinearFeedback(widths, dtype, init);
         return new DfaRule(net, fb, config.getDouble(Methods.TARGET_STEPSIZE));
@@ -49,6 +51,16 @@ public final class DfaRule extends ForwardRule {
     /** Q_i, the fixed n_L × n_i feedback matrix of hidden layer i (live array). */
     public INDArray q(int i) {
         return feedback.q(i);
+    }
+
+    /** Q_1 … Q_{L-1}, the fixed feedback matrices. */
+    @Override
+    public Map<String, INDArray> fixedFeedback() {
+        Map<String, INDArray> fixed = new LinkedHashMap<>();
+        for (int i = 1; i < net.numLayers(); i++) {
+            fixed.put("Q" + i, feedback.q(i));
+        }
+        return fixed;
     }
 
     /** None: the feedback is fixed, so {@link #trainsFeedback()} is false. */

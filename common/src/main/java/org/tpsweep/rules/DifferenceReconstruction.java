@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.NoiseSource;
 import org.tpsweep.nn.MatMul;
 
 /**
@@ -42,7 +42,7 @@ public final class DifferenceReconstruction {
     }
 
     /** A fresh draw ε ~ N(0, I) shaped like {@code like}. */
-    public static INDArray drawNoise(INDArray like, GaussianNoise noise) {
+    public static INDArray drawNoise(INDArray like, NoiseSource noise) {
         return noise.fill(like.ulike());
     }
 

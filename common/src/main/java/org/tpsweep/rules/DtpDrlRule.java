@@ -7,7 +7,7 @@ import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.NoiseSource;
 
 /**
  * dtp-drl ([M]'s DTPDRL, ALGORITHMS.md §3a): dtp's layer-wise feedback and targets ({@link LayerwiseFeedback}),
@@ -26,7 +26,7 @@ public final class DtpDrlRule extends LayerwiseRule {
      * @param noise the run's noise stream
      */
     public DtpDrlRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma,
-                      GaussianNoise noise) {
+                      NoiseSource noise) {
         super(net, feedback, beta, sigma, noise);
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("dtp-drl needs sigma > 0, got " + sigma);
@@ -34,7 +34,7 @@ public final class DtpDrlRule extends LayerwiseRule {
     }
 
     /** The {@link RuleFactory} of dtp-drl: forward weights, then g_2 … g_L, from {@code init}. */
-    public static DtpDrlRule create(RunConfig c, int[] widths, DataType dtype, Random init, GaussianNoise noise) {
+    public static DtpDrlRule create(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise) {
         DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
         LayerwiseFeedback fb = new LayerwiseFeedback(widths, dtype, init);
         return new DtpDrlRule(net, fb, c.getDouble(Methods.TARGET_STEPSIZE), c.getDouble(Methods.SIGMA), noise);

@@ -7,7 +7,7 @@ import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.NoiseSource;
 
 /**
  * dtp and dtp-pretrained ([M], ALGORITHMS.md §3a; the two differ only in their schedule and feedback weight
@@ -28,7 +28,7 @@ public final class DtpRule extends LayerwiseRule {
      * @param sigma feedback noise std σ ≥ 0
      * @param noise the run's noise stream
      */
-    public DtpRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma, GaussianNoise noise) {
+    public DtpRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma, NoiseSource noise) {
         super(net, feedback, beta, sigma, noise);
         if (!(sigma >= 0)) {
             throw new IllegalArgumentException("dtp needs sigma >= 0, got " + sigma);
@@ -38,7 +38,7 @@ public final class DtpRule extends LayerwiseRule {
     }
 
     /** The {@link RuleFactory} of dtp and dtp-pretrained: forward weights, then g_2 … g_L, from {@code init}. */
-    public static DtpRule create(RunConfig c, int[] widths, DataType dtype, Random init, GaussianNoise noise) {
+    public static DtpRule create(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise) {
         DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
         LayerwiseFeedback fb = new LayerwiseFeedback(widths, dtype, init);
         return new DtpRule(net, fb, c.getDouble(Methods.TARGET_STEPSIZE), c.getDouble(Methods.SIGMA), noise);

@@ -8,7 +8,7 @@ import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.NoiseSource;
 import org.tpsweep.optim.Parameter;
 
 /**
@@ -34,7 +34,7 @@ public final class GntRule extends ForwardRule {
     }
 
     /** The {@link RuleFactory} of gnt: the forward network with every bias; λ = {@code gn_damping_training}. */
-    public static GntRule create(RunConfig config, int[] widths, DataType dtype, Random init, GaussianNoise noise) {
+    public static GntRule create(RunConfig config, int[] widths, DataType dtype, Random init, NoiseSource noise) {
         DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
         return new GntRule(net, config.getDouble(Methods.GN_DAMPING_TRAINING));
     }

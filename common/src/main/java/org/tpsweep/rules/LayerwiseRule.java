@@ -4,7 +4,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.NoiseSource;
 import org.tpsweep.optim.Parameter;
 
 /**
@@ -20,10 +20,10 @@ public abstract class LayerwiseRule extends ForwardRule {
     /** Feedback noise std σ. */
     protected final double sigma;
     /** The run's noise stream. */
-    protected final GaussianNoise noise;
+    protected final NoiseSource noise;
 
     protected LayerwiseRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma,
-                            GaussianNoise noise) {
+                            NoiseSource noise) {
         super(net);
         this.feedback = feedback;
         this.beta = beta;

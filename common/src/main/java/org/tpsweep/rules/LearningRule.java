@@ -1,6 +1,7 @@
 package org.tpsweep.rules;
 
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
@@ -32,6 +33,14 @@ public interface LearningRule {
 
     /** Trained feedback parameters (Q_i, c_i); empty for rules without trained feedback. */
     List<Parameter> feedbackParameters();
+
+    /**
+     * Feedback arrays that are part of the rule but never trained (dfa's Q_i, ddtp-rhl's R and r), by name,
+     * as live arrays; empty for most rules.
+     */
+    default Map<String, INDArray> fixedFeedback() {
+        return Map.of();
+    }
 
     /** True when the rule has feedback parameters trained by a feedback loss (pre-training, feedback epochs). */
     default boolean trainsFeedback() {

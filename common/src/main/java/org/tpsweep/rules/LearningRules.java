@@ -9,7 +9,7 @@ import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
-import org.tpsweep.nn.GaussianNoise;
+import org.tpsweep.nn.NoiseSource;
 
 /**
  * Builds the network and the learning rule a run configuration names: the architecture (n_0, n_hidden × L−1,
@@ -68,7 +68,7 @@ public final class LearningRules {
      * feedback noise from {@code noise}.
      */
     public static LearningRule create(RunConfig config, int inputDim, int outputDim, Random init,
-                                      GaussianNoise noise) {
+                                      NoiseSource noise) {
         RuleFactory factory = FACTORIES.get(config.method());
         if (factory == null) {
             throw new ConfigException("no learning rule for method '" + config.method() + "'");

@@ -2,12 +2,12 @@ package org.tpsweep.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.tpsweep.data.Batch;
 import org.tpsweep.data.LabeledData;
 import org.tpsweep.data.MinibatchOrder;
+import org.tpsweep.data.SampleOrder;
 import org.tpsweep.metrics.AngleAccumulator;
 import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.metrics.Angles;
@@ -44,12 +44,12 @@ final class DampingSearch {
     }
 
     static Outcome run(LearningRule rule, LabeledData train, int batchSize, DataType dtype, Loss loss,
-                       SplittableRandom shuffle, int epoch) {
+                       SampleOrder shuffle, int epoch) {
         DenseNetwork net = rule.network();
         int last = net.numLayers();
         int batches = MinibatchOrder.numBatches(train.n(), batchSize);
         int interval = Math.max(1, batches / 100);
-        int[] order = MinibatchOrder.shuffled(train.n(), shuffle);
+        int[] order = shuffle.nextPass(train.n());
         AngleAccumulator[] perLambda = new AngleAccumulator[CANDIDATES.length];
         for (int c = 0; c < CANDIDATES.length; c++) {
             perLambda[c] = new AngleAccumulator();

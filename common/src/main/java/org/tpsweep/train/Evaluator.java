@@ -10,17 +10,28 @@ import org.tpsweep.nn.LossResult;
 import org.tpsweep.nn.StepWorkspace;
 
 /**
- * Pooled evaluation of a network on a whole set (ALGORITHMS.md §4): error = misclassified / all, loss = mean
- * per-sample loss; for the regression set the error is the mean squared error.
+ * Evaluation of a network on a whole set (ALGORITHMS.md §4). tp-sweep's metric is pooled: error =
+ * misclassified / all, loss = mean per-sample loss (for the regression set the error is the mean squared
+ * error). Beside it, [M]'s own metric: the set is cut in order into evaluation minibatches of
+ * {@link #AUTHORS_BATCH} (the last one partial) and the error is the mean over those minibatches of each
+ * minibatch's error, which weighs the samples of the partial last batch more.
  */
 public final class Evaluator {
-    private static final int CHUNK = 1000;
+    /** [M]'s evaluation minibatch size, the unit of its batch-averaged metric. */
+    public static final int AUTHORS_BATCH = 128;
 
     private Evaluator() {
     }
 
-    /** Loss and error of {@code net} on {@code data}. */
-    public record Score(double loss, double error) {
+    /**
+     * Pooled loss and error of {@code net} on a set, and [M]'s batch-averaged error (mean over evaluation
+     * minibatches of {@link #AUTHORS_BATCH} of the minibatch error).
+     */
+    public record Score(double loss, double error, double batchAveragedError) {
+        /** The score of an empty or absent set: all NaN. */
+        public static Score none() {
+            return new Score(Double.NaN, Double.NaN, Double.NaN);
+        }
     }
 
     /** Loss and error of {@code net} on {@code data} with the cross-entropy (classification). */
@@ -36,16 +47,22 @@ public final class Evaluator {
         }
         double lossSum = 0;
         long wrong = 0;
-        for (int from = 0; from < data.n(); from += CHUNK) {
-            int to = Math.min(data.n(), from + CHUNK);
+        double batchErrorSum = 0;
+        int batches = 0;
+        for (int from = 0; from < data.n(); from += AUTHORS_BATCH) {
+            int to = Math.min(data.n(), from + AUTHORS_BATCH);
             try (MemoryWorkspace ws = StepWorkspace.open("tp-evaluate")) {
                 Batch batch = data.batch(order, from, to, dtype);
                 LossResult r = loss.evaluate(net.forward(batch.x()).logits(), batch.targets(), false);
                 lossSum += r.sumLoss();
                 wrong += r.batchSize() - r.correct();
+                batchErrorSum += loss.isRegression() ? r.sumLoss() / r.batchSize()
+                        : (double) (r.batchSize() - r.correct()) / r.batchSize();
+                batches++;
             }
         }
         double meanLoss = lossSum / data.n();
-        return new Score(meanLoss, loss.isRegression() ? meanLoss : (double) wrong / data.n());
+        return new Score(meanLoss, loss.isRegression() ? meanLoss : (double) wrong / data.n(),
+                batchErrorSum / batches);
     }
 }

@@ -21,6 +21,16 @@ public record TrainResult(RunStatus status, String message, List<EpochMetrics> e
         angles = List.copyOf(angles);
     }
 
+    /** The test error of the best epoch in [M]'s batch-averaged metric ({@link Evaluator}); NaN without one. */
+    public double testErrorBatchAveraged() {
+        for (EpochMetrics m : epochs) {
+            if (m.epoch() == bestEpoch) {
+                return m.testErrorBatchAveraged();
+            }
+        }
+        return Double.NaN;
+    }
+
     /** Number of epochs that finished. */
     public int epochsCompleted() {
         return epochs.size();

@@ -15,12 +15,14 @@ import org.tpsweep.data.Batch;
 import org.tpsweep.data.DataSplits;
 import org.tpsweep.data.LabeledData;
 import org.tpsweep.data.MinibatchOrder;
+import org.tpsweep.data.SampleOrder;
 import org.tpsweep.data.Split;
 import org.tpsweep.data.TrainTestData;
 import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.nn.GaussianNoise;
 import org.tpsweep.nn.Loss;
+import org.tpsweep.nn.NoiseSource;
 import org.tpsweep.nn.LossResult;
 import org.tpsweep.nn.StepWorkspace;
 import org.tpsweep.optim.Adam;
@@ -54,27 +56,41 @@ public final class Trainer {
     private final LearningRule rule;
     private final Adam forwardOptimizer;
     private final Adam feedbackOptimizer;
-    private final SplittableRandom shuffle;
+    private final SampleOrder shuffle;
+    private final StepListener steps;
     private final Loss lossFunction;
     private final boolean freezeForward;
     private final AlignmentMonitor alignment;
 
     public Trainer(RunConfig config, TrainTestData data) {
+        this(config, data, TrainerHooks.none());
+    }
+
+    /** A run on {@code data}, split into training and validation sets as the config says, with {@code hooks}. */
+    public Trainer(RunConfig config, TrainTestData data, TrainerHooks hooks) {
+        this(config, DataSplits.split(data.train(), validationSize(config), config.getInt(Methods.TRAIN_SUBSET),
+                RngStreams.of(config.seed()).splitSeed()), data.test(), hooks);
+    }
+
+    /**
+     * A run on an already made split (no {@code train_subset} or validation split is applied), with
+     * {@code hooks} in place of the seeded noise and sample orders where given.
+     */
+    public Trainer(RunConfig config, Split split, LabeledData test, TrainerHooks hooks) {
         this.config = config;
         RngStreams rng = RngStreams.of(config.seed());
-        Split split = DataSplits.split(data.train(), validationSize(config),
-                config.getInt(Methods.TRAIN_SUBSET), rng.splitSeed());
         this.train = split.train();
         this.validation = split.validation();
-        this.test = data.test();
+        this.test = test;
         this.dtype = LearningRules.dataType(config);
         this.freezeForward = config.getBoolean(Methods.FREEZE_FORWARD);
         this.lossFunction = Datasets.isRegression(config.dataset()) ? Loss.MEAN_SQUARED_ERROR : Loss.CROSS_ENTROPY;
         this.batchSize = config.getInt(Methods.BATCH_SIZE);
         Random init = Nd4j.getRandomFactory().getNewRandomInstance(rng.initSeed());
-        GaussianNoise noise = new GaussianNoise(rng.noiseSeed());
+        NoiseSource noise = hooks.noise() != null ? hooks.noise() : new GaussianNoise(rng.noiseSeed());
         this.rule = LearningRules.create(config, train.dim(), train.numClasses(), init, noise);
-        this.shuffle = new SplittableRandom(rng.shuffleSeed());
+        this.shuffle = hooks.order() != null ? hooks.order() : SampleOrder.shuffled(new SplittableRandom(rng.shuffleSeed()));
+        this.steps = hooks.steps();
         this.alignment = AlignmentMonitor.of(config, rule);
         this.forwardOptimizer = new Adam(forwardSettings(config), trainedForwardParameters(config, rule));
         this.feedbackOptimizer = rule.trainsFeedback()
@@ -134,7 +150,7 @@ public final class Trainer {
         try {
             if (rule.trainsFeedback()) {
                 for (int e = 0; e < config.getInt(Methods.EPOCHS_FB); e++) {
-                    feedbackEpoch(0);
+                    feedbackEpoch(StepListener.Phase.PRETRAIN, 0);
                 }
             }
             int total = config.getInt(Methods.EPOCHS);
@@ -145,11 +161,11 @@ public final class Trainer {
                 long t1 = System.nanoTime();
                 if (rule.trainsFeedback()) {
                     for (int e = 0; e < config.getInt(Methods.EXTRA_FB_EPOCHS); e++) {
-                        feedbackEpoch(epoch);
+                        feedbackEpoch(StepListener.Phase.FEEDBACK_EPOCH, epoch);
                     }
                 }
                 double fbSeconds = (System.nanoTime() - t1) / 1e9;
-                Evaluator.Score val = validation.n() == 0 ? new Evaluator.Score(Double.NaN, Double.NaN)
+                Evaluator.Score val = validation.n() == 0 ? Evaluator.Score.none()
                         : Evaluator.evaluate(rule.network(), validation, dtype, lossFunction);
                 Evaluator.Score tst = Evaluator.evaluate(rule.network(), test, dtype, lossFunction);
                 if ((validation.n() > 0 && !Double.isFinite(val.loss())) || !Double.isFinite(tst.loss())) {
@@ -159,7 +175,8 @@ public final class Trainer {
                     angles.addAll(alignment.flush(epoch));
                 }
                 EpochMetrics m = new EpochMetrics(epoch, lossAndError[0], lossAndError[1], val.loss(), val.error(),
-                        tst.loss(), tst.error(), seconds, fbSeconds);
+                        tst.loss(), tst.error(), seconds, fbSeconds, val.batchAveragedError(),
+                        tst.batchAveragedError());
                 epochs.add(m);
                 listener.onEpoch(m);
                 if (earlyStop(epoch, lossAndError[1])) {
@@ -189,7 +206,7 @@ public final class Trainer {
 
     /** One forward-training epoch; returns {mean training loss, mean training error} over its minibatches. */
     private double[] forwardEpoch(int epoch) {
-        int[] order = MinibatchOrder.shuffled(train.n(), shuffle);
+        int[] order = shuffle.nextPass(train.n());
         int batches = MinibatchOrder.numBatches(train.n(), batchSize);
         double lossSum = 0;
         double errorSum = 0;
@@ -209,13 +226,16 @@ public final class Trainer {
                 }
                 rule.computeForwardGradients(pass, loss.gradient());
                 if (feedbackOptimizer != null) {
-                    feedbackStep(pass, epoch);
+                    feedbackStep(pass, new StepListener.Step(StepListener.Phase.TRAIN, epoch, j,
+                            StepListener.Optimizer.FEEDBACK));
                 }
                 if (logAngles) {
                     alignment.compare(pass);
                 }
                 if (!freezeForward) {
                     forwardOptimizer.step();
+                    steps.afterStep(new StepListener.Step(StepListener.Phase.TRAIN, epoch, j,
+                            StepListener.Optimizer.FORWARD));
                 }
             }
         }
@@ -223,23 +243,25 @@ public final class Trainer {
     }
 
     /** One feedback-only epoch: a forward pass and one feedback step per minibatch. */
-    private void feedbackEpoch(int epoch) {
-        int[] order = MinibatchOrder.shuffled(train.n(), shuffle);
+    private void feedbackEpoch(StepListener.Phase phase, int epoch) {
+        int[] order = shuffle.nextPass(train.n());
         int batches = MinibatchOrder.numBatches(train.n(), batchSize);
         for (int j = 0; j < batches; j++) {
             try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
                 Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
-                feedbackStep(rule.network().forward(batch.x()), epoch);
+                feedbackStep(rule.network().forward(batch.x()),
+                        new StepListener.Step(phase, epoch, j, StepListener.Optimizer.FEEDBACK));
             }
         }
     }
 
-    private void feedbackStep(ForwardPass pass, int epoch) {
+    private void feedbackStep(ForwardPass pass, StepListener.Step step) {
         double loss = rule.computeFeedbackGradients(pass);
         if (!Double.isFinite(loss)) {
-            throw new Divergence("non-finite feedback loss in epoch " + epoch);
+            throw new Divergence("non-finite feedback loss in epoch " + step.epoch());
         }
         feedbackOptimizer.step();
+        steps.afterStep(step);
     }
 
     /** Internal signal that the run diverged. */

@@ -26,7 +26,7 @@ import org.tpsweep.train.TrainResult;
  * added from the plan by {@link Compactor}, not stored per trial), {@code method, dataset, seed}, one column per
  * hyperparameter of the
  * sweep's methods (null where a method lacks it), then {@code status (ok | diverged | stopped | failed),
- * message, test_error, best_val_error, best_epoch, final_train_loss, epochs_completed, seconds_per_epoch,
+ * message, test_error, test_error_batchavg ([M]'s batch-averaged metric at the same best epoch), best_val_error, best_epoch, final_train_loss, epochs_completed, seconds_per_epoch,
  * gn_damping_selected (the λ per hidden layer a λ-search run chose, "λ1,λ2,…"; null otherwise), started_at,
  * finished_at}, then the provenance columns {@code code_version, nd4j_backend, dtype, host, executor_id,
  * device, threads} ({@link Provenance}). A result that does not exist (a failed trial's errors, NaN in the
@@ -34,8 +34,9 @@ import org.tpsweep.train.TrainResult;
  * trials of one configuration over several seeds share it.
  *
  * <p>{@code epochs}: {@code trial_id, method, dataset, seed, epoch, train_loss, train_error, val_loss,
- * val_error, test_loss, test_error, seconds, feedback_seconds}, values exactly as the trainer measured
- * them (NaN marks a diverged loss). Errors are fractions in [0, 1]; times are seconds.
+ * val_error, test_loss, test_error, seconds, feedback_seconds, val_error_batchavg, test_error_batchavg},
+ * values exactly as the trainer measured them (NaN marks a diverged loss). The errors are pooled over samples;
+ * the {@code _batchavg} columns are [M]'s metric, the mean over evaluation minibatches of 128. Errors are fractions in [0, 1]; times are seconds.
  *
  * <p>{@code angles}: {@code trial_id, epoch, layer, reference, mean_deg, std_deg, n}.
  */
@@ -47,14 +48,17 @@ public final class TrialRows {
             "seed");
     /** Result columns of the trials table, after the hyperparameter columns. */
     public static final List<String> TRIAL_RESULT_COLUMNS = List.of("status", "message", "test_error",
-            "best_val_error", "best_epoch", "final_train_loss", "epochs_completed", "seconds_per_epoch",
+            "test_error_batchavg", "best_val_error", "best_epoch", "final_train_loss", "epochs_completed", "seconds_per_epoch",
             "gn_damping_selected", "started_at", "finished_at");
     /** Provenance columns of the trials table, last. */
     public static final List<String> PROVENANCE_COLUMNS = List.of("code_version", "nd4j_backend", "dtype", "host",
             "executor_id", "device", "threads");
     /** Per-epoch columns of the epochs table, after the key columns. */
     public static final List<String> EPOCH_COLUMNS = List.of("epoch", "train_loss", "train_error", "val_loss",
-            "val_error", "test_loss", "test_error", "seconds", "feedback_seconds");
+            "val_error", "test_loss", "test_error", "seconds", "feedback_seconds", "val_error_batchavg",
+            "test_error_batchavg");
+    /** Epoch columns added after the first release: nullable, so that older trial files still compact. */
+    private static final List<String> LATER_EPOCH_COLUMNS = List.of("val_error_batchavg", "test_error_batchavg");
 
     private TrialRows() {
     }
@@ -82,6 +86,7 @@ public final class TrialRows {
         f.add(DataTypes.createStructField("status", DataTypes.StringType, false));
         f.add(DataTypes.createStructField("message", DataTypes.StringType, true));
         f.add(DataTypes.createStructField("test_error", DataTypes.DoubleType, true));
+        f.add(DataTypes.createStructField("test_error_batchavg", DataTypes.DoubleType, true));
         f.add(DataTypes.createStructField("best_val_error", DataTypes.DoubleType, true));
         f.add(DataTypes.createStructField("best_epoch", DataTypes.IntegerType, true));
         f.add(DataTypes.createStructField("final_train_loss", DataTypes.DoubleType, true));
@@ -109,7 +114,7 @@ public final class TrialRows {
         List<StructField> f = new ArrayList<>();
         f.add(DataTypes.createStructField("epoch", DataTypes.IntegerType, false));
         for (String c : EPOCH_COLUMNS.subList(1, EPOCH_COLUMNS.size())) {
-            f.add(DataTypes.createStructField(c, DataTypes.DoubleType, false));
+            f.add(DataTypes.createStructField(c, DataTypes.DoubleType, LATER_EPOCH_COLUMNS.contains(c)));
         }
         return f;
     }
@@ -125,6 +130,7 @@ public final class TrialRows {
         v.add(r.status().label());
         v.add(r.message() == null || r.message().isEmpty() ? null : r.message());
         v.add(orNull(r.testError()));
+        v.add(orNull(r.testErrorBatchAveraged()));
         v.add(orNull(r.bestValError()));
         v.add(r.bestEpoch() > 0 ? r.bestEpoch() : null);
         v.add(orNull(r.finalTrainLoss()));
@@ -159,6 +165,8 @@ public final class TrialRows {
             v.add(m.testError());
             v.add(m.seconds());
             v.add(m.feedbackSeconds());
+            v.add(m.valErrorBatchAveraged());
+            v.add(m.testErrorBatchAveraged());
             rows.add(RowFactory.create(v.toArray()));
         }
         return rows;

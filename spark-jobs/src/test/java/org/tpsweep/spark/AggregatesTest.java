@@ -70,7 +70,7 @@ class AggregatesTest {
         }
         double trainLoss = status == RunStatus.DIVERGED ? Double.NaN : 2 * testError;
         return new TrainResult(status, status == RunStatus.OK ? "" : "loss is NaN",
-                List.of(new EpochMetrics(1, trainLoss, 0.1, 0.3, 0.2, 0.4, testError, 1.5, 0.0)), 1, testError,
+                List.of(new EpochMetrics(1, trainLoss, 0.1, 0.3, 0.2, 0.4, testError, 1.5, 0.0, 0.21, testError)), 1, testError,
                 testError + 0.01, 2 * testError, 1.5, Instant.parse("2024-05-06T07:08:09.123456Z"),
                 Instant.parse("2024-05-06T07:08:19Z"), List.of(new AngleStats(1, 1, "bp", 30.0, 2.0, 4)), "");
     }

@@ -40,6 +40,7 @@ class TrialRowsTest {
         assertEquals(bp.getDouble("lr"), row.getDouble(names.indexOf("lr")));
         assertEquals(7L, row.getLong(names.indexOf("seed")));
         assertEquals(0.25, row.getDouble(names.indexOf("test_error")));
+        assertEquals(0.31, row.getDouble(names.indexOf("test_error_batchavg")));   // the best epoch's (epoch 2)
         assertEquals("ok", row.getString(names.indexOf("status")));
         assertEquals(SweepPlan.configId(bp), row.getString(names.indexOf("config_id")));
         assertNull(row.get(names.indexOf("host")), "synthetic outcome: provenance unknown");
@@ -56,6 +57,7 @@ class TrialRowsTest {
         Row failed = TrialRows.trialRow(new TrialOutcome(ddtp, result(RunStatus.FAILED, Double.NaN)), cols);
         assertEquals(ddtp.getDouble("sigma"), failed.getDouble(names.indexOf("sigma")));
         assertNull(failed.get(names.indexOf("test_error")));
+        assertNull(failed.get(names.indexOf("test_error_batchavg")));
         assertEquals("failed", failed.getString(names.indexOf("status")));
     }
 
@@ -78,12 +80,15 @@ class TrialRowsTest {
         assertEquals(bp.trialId(), rows.get(1).getString(0));
         assertEquals(2, rows.get(1).getInt(4));
         assertEquals(0.3, rows.get(1).getDouble(10));
+        List<String> names = List.of(TrialRows.epochsSchema().fieldNames());
+        assertEquals(0.21, rows.get(1).getDouble(names.indexOf("val_error_batchavg")));
+        assertEquals(0.31, rows.get(1).getDouble(names.indexOf("test_error_batchavg")));
     }
 
     static TrainResult result(RunStatus status, double testError) {
         List<EpochMetrics> epochs = status == RunStatus.FAILED ? List.of() : List.of(
-                new EpochMetrics(1, 1.0, 0.5, 1.1, 0.4, 1.2, 0.45, 2.0, 0.0),
-                new EpochMetrics(2, 0.5, 0.2, 0.6, 0.2, 0.7, 0.3, 2.0, 0.0));
+                new EpochMetrics(1, 1.0, 0.5, 1.1, 0.4, 1.2, 0.45, 2.0, 0.0, 0.41, 0.46),
+                new EpochMetrics(2, 0.5, 0.2, 0.6, 0.2, 0.7, 0.3, 2.0, 0.0, 0.21, 0.31));
         return new TrainResult(status, status == RunStatus.FAILED ? "X: boom" : "", epochs, 2, testError, 0.2, 0.5,
                 2.0, Instant.EPOCH, Instant.EPOCH, List.of(), "");
     }

@@ -159,7 +159,7 @@ class TrialStoreTest {
     @Test
     void documentsHoldTheTrialRowEpochsAndAngles() {
         TrainResult r = new TrainResult(RunStatus.DIVERGED, "NaN loss", List.of(
-                new org.tpsweep.train.EpochMetrics(1, Double.NaN, 0.5, 1.1, 0.4, 1.2, 0.45, 2.0, 0.0)), 0, Double.NaN,
+                new org.tpsweep.train.EpochMetrics(1, Double.NaN, 0.5, 1.1, 0.4, 1.2, 0.45, 2.0, 0.0, 0.41, 0.46)), 0, Double.NaN,
                 Double.NaN, Double.NaN, 2.0, Instant.parse("2024-05-06T07:08:09.123456Z"), Instant.EPOCH,
                 List.of(new org.tpsweep.metrics.AngleStats(1, 2, "bp", 12.5, 1.5, 4)), "");
         String doc = TrialDocument.encode(new TrialOutcome(TRIAL, r));
