@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import org.tpsweep.data.LabeledData;
 
 /**
@@ -82,16 +83,24 @@ public final class LockstepFixture {
                 + ", torch " + root.path("torch_version").asText("?");
     }
 
-    /** Reads the fixture {@code lockstep/<method>.json} from the test classpath. */
+    /** Reads the fixture {@code lockstep/<method>.json.gz} (gzip-compressed JSON) from the test classpath. */
     public static LockstepFixture load(String method) {
-        String resource = "/lockstep/" + method + ".json";
-        try (InputStream in = LockstepFixture.class.getResourceAsStream(resource)) {
-            if (in == null) {
+        return parse(method + ".json.gz", readJson(method));
+    }
+
+    /** The parsed JSON of the fixture {@code lockstep/<method>.json.gz}. */
+    public static JsonNode readJson(String method) {
+        String resource = "/lockstep/" + method + ".json.gz";
+        try (InputStream raw = LockstepFixture.class.getResourceAsStream(resource)) {
+            if (raw == null) {
                 throw new IllegalArgumentException("no lockstep fixture " + resource + " on the test classpath");
             }
-            return parse(method + ".json", new ObjectMapper().readTree(in));
+            try (InputStream in = new GZIPInputStream(raw)) {
+                return new ObjectMapper().readTree(in);
+            }
         } catch (IOException e) {
-            throw new IllegalArgumentException("lockstep fixture " + resource + " is not valid JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException("lockstep fixture " + resource + " is not gzip-compressed JSON: "
+                    + e.getMessage(), e);
         }
     }
 
