@@ -10,7 +10,12 @@ public final class Datasets {
     public static final String FROZEN_MNIST = "frozen-mnist";
     /** [M]'s synthetic student–teacher regression (ALGORITHMS.md §5), MSE loss, generated in memory. */
     public static final String STUDENT_TEACHER = "student-teacher";
-    private static final List<String> ALL = List.of(MNIST, FASHION_MNIST, FROZEN_MNIST, STUDENT_TEACHER);
+    /** CIFAR-10, binary version: 32×32 RGB images (3072 inputs), 10 classes, 50000 training and 10000 test images. */
+    public static final String CIFAR10 = "cifar10";
+    /** CIFAR-100, binary version, with its 100 fine labels: 3072 inputs, 50000 training and 10000 test images. */
+    public static final String CIFAR100 = "cifar100";
+    private static final List<String> ALL = List.of(MNIST, FASHION_MNIST, FROZEN_MNIST, STUDENT_TEACHER, CIFAR10,
+            CIFAR100);
 
     private Datasets() {
     }
@@ -38,6 +43,19 @@ public final class Datasets {
     /** Training samples held out for validation: 5000 for the image sets ([M]), 1000 for student–teacher. */
     public static int validationSize(String name) {
         return STUDENT_TEACHER.equals(name) ? 1000 : 5000;
+    }
+
+    /**
+     * The early-stop rule's threshold (ALGORITHMS.md §2 step 4): a run stops when an epoch from the 6th on has a
+     * mean training accuracy below it; 0.4 for MNIST and Fashion-MNIST, 0.25 for CIFAR-10 ([M]). [M] gives none
+     * for CIFAR-100, so there it is 0 and the rule never stops a run.
+     */
+    public static double earlyStopAccuracy(String name) {
+        return switch (name) {
+            case CIFAR10 -> 0.25;
+            case CIFAR100 -> 0.0;
+            default -> 0.4;
+        };
     }
 
     /** True when only W_1 and b_1 train on {@code name} (the other layers' gradients are still computed). */

@@ -65,13 +65,24 @@ public final class Methods {
     public static final String DDTP_REC = "ddtp-rec";
     public static final String DDTP_CONTROL = "ddtp-control";
     public static final String GNT = "gnt";
+    public static final String FW_DTP = "fw-dtp";
+    public static final String TP = "tp";
+    public static final String FW_DTP_BN = "fw-dtp-bn";
+    /** fw-dtp-bn's output layer: linear or linear-BN (ALGORITHMS.md §1b). */
+    public static final String LAST_ACTIVATION = "last_activation";
+    public static final String LINEAR = "linear";
+    public static final String LINEAR_BN = "linear-BN";
+    public static final String FA = "fa";
+    /** a: fw-dtp's fixed feedback weights are drawn from U(−a, a) (ALGORITHMS.md §1b). */
+    public static final String FEEDBACK_SCALE = "feedback_scale";
 
     private static final Map<String, MethodDescriptor> METHODS = new LinkedHashMap<>();
 
     static {
         register(new MethodDescriptor(BP,
                 "backpropagation of the batch-mean cross-entropy, Adam (Meulemans et al. 2020 baseline)",
-                concat(runParams(), forwardParams(0.0002970474733093798, 1.0, 0.99, 0.999, 6.927830087224072e-08))));
+                concat(runParams(), forwardParams(0.0002970474733093798, 1.0, 0.99, 0.999, 6.927830087224072e-08),
+                        Conventions.params(Conventions.M, false))));
         register(new MethodDescriptor(DFA,
                 "direct feedback alignment with fixed Xavier-normal output-to-layer feedback ([M]'s DMLPDTP2 "
                         + "form; mnist_DFA)",
@@ -83,7 +94,42 @@ public final class Methods {
                 concat(runParams(),
                         forwardParams(6.185037324617764e-05, 0.21951187497378802, 0.9, 0.999, 1.0170111936290766e-08),
                         feedbackParams(0.0019584756448113774, 0.9, 0.999, 7.541132645747324e-06, 0.0,
-                                0.08372453893037193, 0, 0))));
+                                0.08372453893037193, 0, 0),
+                        Conventions.params(Conventions.M, true))));
+        register(new MethodDescriptor(FW_DTP,
+                "fixed-weight DTP (Shibuya et al. 2023) without BN: dtp's difference targets through fixed "
+                        + "random tanh feedback Q_i ~ U(−a, a), never trained; [F]'s conventions by default. [F] "
+                        + "published no setting for it (its FW-DTP is the BN form): lr 0.1, β 0.5 are placeholders "
+                        + "that lower the training loss of an MNIST subset; with a = 1e-3 the hidden targets are "
+                        + "≈ a·√n smaller per layer, so mostly the output layer learns",
+                concat(runParams("float32"), forwardParams(0.1, 0.5, 0.9, 0.999, 1e-8),
+                        List.of(ParamDef.positive(FEEDBACK_SCALE, 1e-3, "a: the fixed feedback weights are drawn "
+                                + "from U(−a, a) ([F]'s code: 1e-3; its text: 1e-2)")),
+                        Conventions.params(Conventions.F, false))));
+        register(new MethodDescriptor(FW_DTP_BN,
+                "[F]'s FW-DTP: fixed-weight DTP with BN (hidden layers and feedback maps BN∘tanh, targets through "
+                        + "BN, output linear or linear-BN); defaults: [F]'s conventions and the one published "
+                        + "setting (the README of [F]'s code, MNIST: lr 0.1, β 0.04, linear-BN)",
+                concat(runParams("float32"), forwardParams(0.1, 0.04, 0.9, 0.999, 1e-8),
+                        List.of(ParamDef.positive(FEEDBACK_SCALE, 1e-3, "a: the fixed feedback weights are drawn "
+                                        + "from U(−a, a) ([F]'s code: 1e-3; its text: 1e-2)"),
+                                ParamDef.choice(LAST_ACTIVATION, LINEAR_BN, List.of(LINEAR, LINEAR_BN),
+                                        "the output layer: linear, or linear followed by BN")),
+                        Conventions.params(Conventions.F, false))));
+        register(new MethodDescriptor(TP,
+                "plain target propagation (Bengio 2014; [F]'s TP row): τ_{i-1} = g_i(τ_i) without the difference "
+                        + "correction, g_i trained with dtp's reconstruction loss; fails on non-invertible networks "
+                        + "([F] Table 2: 78.99 % on MNIST). [F]'s conventions by default; lr, β, lr_fb, σ are "
+                        + "placeholders ([F]'s code defaults), not published settings",
+                concat(runParams("float32"), forwardParams(1e-3, 1e-2, 0.9, 0.999, 1e-8),
+                        feedbackParams(1e-3, 0.9, 0.999, 1e-8, 0.0, 1e-2, 0, 0),
+                        Conventions.params(Conventions.F, true))));
+        register(new MethodDescriptor(FA,
+                "feedback alignment ([F]'s FA row): backpropagation with each W_iᵀ replaced by a fixed random B_i "
+                        + "~ N(mean(W_i⁰), std(W_i⁰)²); [F]'s conventions by default; lr 0.1 is a placeholder, "
+                        + "not a published setting",
+                concat(runParams("float32"), forwardParams(0.1, 1.0, 0.9, 0.999, 1e-8),
+                        Conventions.params(Conventions.F, false))));
         register(new MethodDescriptor(DTP_PRETRAINED,
                 "dtp with the DRL schedule: feedback pre-training, interleaved feedback epochs, feedback "
                         + "weight decay (mnist_DTP_pretrained)",
@@ -179,7 +225,8 @@ public final class Methods {
                 ParamDef.doubleList(GNT_DAMPING, 0.0, "damping λ_i of the GNT reference update per hidden layer for "
                         + "the GNT angles (empty = no GNT angles)"),
                 ParamDef.flag(EARLY_STOP, false, "end the run (status stopped) when an epoch from the 6th on has "
-                        + "mean training accuracy < 0.4 (classification only)"),
+                        + "mean training accuracy < 0.4 (MNIST family), < 0.25 (cifar10); never on cifar100 and "
+                        + "regression"),
                 ParamDef.flag(NULLSPACE_RATIO, false, "with the angles, log each layer's null-space ratio "
                         + "‖P_null(J_W) ΔW‖/‖ΔW‖ (reference 'nullspace'; small networks only)"),
                 ParamDef.flag(GN_DAMPING_SEARCH, false, "analysis run: after epoch 3, one frozen pass choosing "

@@ -29,7 +29,8 @@ public record RunConfig(String method, String dataset, long seed, SortedMap<Stri
         MethodDescriptor m = Methods.get(method);
         Datasets.require(dataset);
         String context = method + " on " + dataset;
-        RunConfig config = new RunConfig(method, dataset, seed, m.resolve(given, context));
+        RunConfig config = new RunConfig(method, dataset, seed, m.resolve(Conventions.withDefaults(m, given), context));
+        Conventions.validate(config, context);
         double[] damping = config.getDoubleList(Methods.GNT_DAMPING);
         int hidden = config.getInt(Methods.NUM_HIDDEN);
         if (damping.length != 0 && damping.length != hidden) {

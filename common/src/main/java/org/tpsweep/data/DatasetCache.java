@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * A JVM-wide cache of loaded datasets, one per (dataset, absolute normalised data directory), so that the many
+ * A JVM-wide cache of loaded datasets, one per (dataset, absolute normalised data directory, pixel
+ * normalisation), so that the many
  * tasks of one executor JVM read the files once and share the (read-only) arrays. Thread-safe; each entry is
  * loaded by one thread while others asking for it wait; a failed load is not cached.
  */
@@ -15,9 +16,15 @@ public final class DatasetCache {
     private DatasetCache() {
     }
 
-    /** The dataset's train and test sets, loaded by {@link DatasetFiles#load} on first use. */
+    /** The dataset's train and test sets with [M]'s normalisation, loaded by {@link DatasetFiles#load} on first use. */
     public static TrainTestData get(String dataset, Path dataDir) {
-        Key key = new Key(org.tpsweep.config.Datasets.files(dataset), dataDir.toAbsolutePath().normalize());
+        return get(dataset, dataDir, PixelNormalisation.meulemans(dataset));
+    }
+
+    /** The dataset's train and test sets with the given pixel normalisation, loaded on first use. */
+    public static TrainTestData get(String dataset, Path dataDir, PixelNormalisation normalisation) {
+        Key key = new Key(org.tpsweep.config.Datasets.files(dataset), dataDir.toAbsolutePath().normalize(),
+                normalisation);
         return CACHE.computeIfAbsent(key, Entry::new).get();
     }
 
@@ -26,7 +33,7 @@ public final class DatasetCache {
         CACHE.clear();
     }
 
-    private record Key(String dataset, Path dir) {
+    private record Key(String dataset, Path dir, PixelNormalisation normalisation) {
     }
 
     /** Loads under its own lock, so that loading one dataset never blocks the map for others. */
@@ -44,7 +51,7 @@ public final class DatasetCache {
                 synchronized (this) {
                     d = data;
                     if (d == null) {
-                        d = DatasetFiles.load(key.dataset(), key.dir());
+                        d = DatasetFiles.load(key.dataset(), key.dir(), key.normalisation());
                         data = d;
                     }
                 }

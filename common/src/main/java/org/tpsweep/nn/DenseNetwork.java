@@ -15,11 +15,45 @@ public final class DenseNetwork {
     private final int[] widths;
     private final INDArray[] weights;
     private final INDArray[] biases;
+    private final boolean[] batchNorm;
 
     private DenseNetwork(int[] widths, INDArray[] weights, INDArray[] biases) {
+        this(widths, weights, biases, new boolean[weights.length]);
+    }
+
+    private DenseNetwork(int[] widths, INDArray[] weights, INDArray[] biases, boolean[] batchNorm) {
         this.widths = widths.clone();
         this.weights = weights;
         this.biases = biases;
+        this.batchNorm = batchNorm.clone();
+    }
+
+    /**
+     * This network with [F]'s BN (ALGORITHMS.md §1b) after the activation of the layers {@code batchNorm} marks
+     * (index i − 1 for layer i): hidden layers become BN∘tanh, a marked output layer linear-BN. The weights are
+     * shared, not copied.
+     */
+    public DenseNetwork withBatchNorm(boolean[] batchNorm) {
+        if (batchNorm.length != weights.length) {
+            throw new IllegalArgumentException("need one BN flag per layer (" + weights.length + "), got "
+                    + batchNorm.length);
+        }
+        return new DenseNetwork(widths, weights, biases, batchNorm);
+    }
+
+    /** True when layer i (1..L) has BN after its activation. */
+    public boolean hasBatchNorm(int i) {
+        return batchNorm[i - 1];
+    }
+
+    /** True when any layer has BN (its outputs then depend on the batch). */
+    public boolean anyBatchNorm() {
+        for (boolean b : batchNorm) {
+            if (b) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -29,11 +63,22 @@ public final class DenseNetwork {
      * @param hasBias hasBias[i−1] says whether layer i has a bias
      */
     public static DenseNetwork xavierNormal(int[] widths, boolean[] hasBias, DataType dtype, Random rng) {
+        return initialized(widths, hasBias, Initializers::xavierNormal, dtype, rng);
+    }
+
+    /**
+     * Weights drawn layer by layer with {@code init} (n_{i-1} × n_i each), zero biases where {@code hasBias}.
+     *
+     * @param widths  n_0 … n_L
+     * @param hasBias hasBias[i−1] says whether layer i has a bias
+     */
+    public static DenseNetwork initialized(int[] widths, boolean[] hasBias, Initializers.Init init, DataType dtype,
+                                           Random rng) {
         int layers = widths.length - 1;
         INDArray[] w = new INDArray[layers];
         INDArray[] b = new INDArray[layers];
         for (int i = 0; i < layers; i++) {
-            w[i] = Initializers.xavierNormal(widths[i], widths[i + 1], dtype, rng);
+            w[i] = init.draw(widths[i], widths[i + 1], dtype, rng);
             b[i] = hasBias[i] ? Nd4j.zeros(dtype, 1, widths[i + 1]) : null;
         }
         return new DenseNetwork(widths, w, b);
@@ -81,11 +126,19 @@ public final class DenseNetwork {
     /** Full forward pass from x = h_0. */
     public ForwardPass forward(INDArray x) {
         INDArray[] h = new INDArray[numLayers() + 1];
+        INDArray[] pre = new INDArray[numLayers() + 1];
+        BatchStandardize[] norms = new BatchStandardize[numLayers() + 1];
         h[0] = x;
         for (int i = 1; i <= numLayers(); i++) {
-            h[i] = layer(i, h[i - 1]);
+            if (batchNorm[i - 1]) {
+                pre[i] = activation(i, h[i - 1]);
+                norms[i] = BatchStandardize.forward(pre[i]);
+                h[i] = norms[i].output();
+            } else {
+                h[i] = activation(i, h[i - 1]);
+            }
         }
-        return new ForwardPass(h);
+        return new ForwardPass(h, pre, norms);
     }
 
     /** Forwards h_k (a batch of layer-k activations) through layers k+1..L and returns a_L. */
@@ -97,8 +150,17 @@ public final class DenseNetwork {
         return h;
     }
 
-    /** h_i = φ(h_{i-1} W_i + b_i), φ = tanh for hidden layers and identity for the output; a new array. */
+    /**
+     * h_i = φ(h_{i-1} W_i + b_i), φ = tanh for hidden layers and identity for the output, followed by BN over the
+     * batch where layer i has it; a new array.
+     */
     public INDArray layer(int i, INDArray hPrev) {
+        INDArray t = activation(i, hPrev);
+        return batchNorm[i - 1] ? BatchStandardize.forward(t).output() : t;
+    }
+
+    /** φ(h_{i-1} W_i + b_i) without BN; a new array. */
+    private INDArray activation(int i, INDArray hPrev) {
         INDArray a = MatMul.times(hPrev, weights[i - 1]);
         if (biases[i - 1] != null) {
             a.addiRowVector(biases[i - 1]);

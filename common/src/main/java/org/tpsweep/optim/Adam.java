@@ -23,7 +23,7 @@ import org.tpsweep.nn.VectorKernels;
  * whole run (pre-training, main loop and interleaved feedback epochs alike). With the Vector API present
  * the step is one fused pass over each parameter; otherwise it is written with ND4J array ops.
  */
-public final class Adam {
+public final class Adam implements Optimizer {
     private final AdamSettings settings;
     private final List<Parameter> params;
     private final List<INDArray> m = new ArrayList<>();
@@ -42,6 +42,7 @@ public final class Adam {
     }
 
     /** Number of steps taken so far. */
+    @Override
     public long steps() {
         return t;
     }
@@ -51,6 +52,7 @@ public final class Adam {
     }
 
     /** One step on every parameter from its current gradient buffer (the buffer is overwritten with g). */
+    @Override
     public void step() {
         t++;
         double b1 = settings.beta1();

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tpsweep.nn.BatchStandardize;
 import org.tpsweep.nn.FastTanh;
 import org.tpsweep.nn.Initializers;
 import org.tpsweep.nn.MatMul;
@@ -22,6 +23,7 @@ public final class AffineFeedback {
     private final Parameter q;
     private final Parameter c;
     private final boolean tanh;
+    private final boolean batchNorm;
 
     /**
      * @param name  parameter name stem, e.g. "Q3" (the bias is named with 'c' instead of 'Q')
@@ -29,18 +31,34 @@ public final class AffineFeedback {
      * @param tanh  φ = tanh (else identity)
      */
     public AffineFeedback(String name, int in, int out, boolean bias, boolean tanh, DataType dtype, Random rng) {
-        this.q = Parameter.of(name, Initializers.xavierNormal(in, out, dtype, rng));
-        this.c = bias ? Parameter.of(name.replace('Q', 'c'), Nd4j.zeros(dtype, 1, out)) : null;
-        this.tanh = tanh;
+        this(name, Initializers.xavierNormal(in, out, dtype, rng), bias, tanh);
     }
 
-    /** g(u) = φ(u Q + c), a new B × out array. */
+    /**
+     * A map with the given initial Q (in × out, used as it is) and, with {@code bias}, c = 0.
+     *
+     * @param name parameter name stem, e.g. "Q3" (the bias is named with 'c' instead of 'Q')
+     */
+    public AffineFeedback(String name, INDArray q0, boolean bias, boolean tanh) {
+        this(name, q0, bias, tanh, false);
+    }
+
+    /** As {@link #AffineFeedback(String, INDArray, boolean, boolean)}, with [F]'s BN after φ when {@code batchNorm}. */
+    public AffineFeedback(String name, INDArray q0, boolean bias, boolean tanh, boolean batchNorm) {
+        this.q = Parameter.of(name, q0);
+        this.c = bias ? Parameter.of(name.replace('Q', 'c'), Nd4j.zeros(q0.dataType(), 1, q0.columns())) : null;
+        this.tanh = tanh;
+        this.batchNorm = batchNorm;
+    }
+
+    /** g(u) = φ(u Q + c) (then BN over the batch where the map has it), a new B × out array. */
     public INDArray apply(INDArray u) {
         INDArray a = MatMul.times(u, q.value());
         if (c != null) {
             a.addiRowVector(c.value());
         }
-        return tanh ? FastTanh.tanhInPlace(a) : a;
+        INDArray g = tanh ? FastTanh.tanhInPlace(a) : a;
+        return batchNorm ? BatchStandardize.forward(g).output() : g;
     }
 
     /** Sets the gradient buffers of Q and c to zero (call before a loss's first {@link #accumulateGradient}). */
@@ -55,6 +73,10 @@ public final class AffineFeedback {
      * Adds ∂loss/∂Q and ∂loss/∂c of one application g(u) = {@code out}, given ∂loss/∂out (B × out, consumed).
      */
     public void accumulateGradient(INDArray u, INDArray out, INDArray gradOut) {
+        if (batchNorm) {
+            throw new UnsupportedOperationException("no gradient through a BN feedback map yet (learned BN "
+                    + "feedback, dtp-bn, is not built)");
+        }
         INDArray delta = tanh ? gradOut.muli(LocalUpdate.tanhDerivative(out)) : gradOut;
         Nd4j.gemm(u, delta, q.gradient(), true, false, 1.0, 1.0);
         if (c != null) {

@@ -27,7 +27,7 @@ public final class DtpDrlRule extends LayerwiseRule {
      */
     public DtpDrlRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma,
                       NoiseSource noise) {
-        super(net, feedback, beta, sigma, noise);
+        super(net, feedback, OutputTarget.mean(beta), sigma, noise);
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("dtp-drl needs sigma > 0, got " + sigma);
         }

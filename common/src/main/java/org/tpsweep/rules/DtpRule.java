@@ -15,12 +15,15 @@ import org.tpsweep.nn.NoiseSource;
  * targets and local updates in every layer ({@link LayerwiseFeedback}); each g_i trained by the layer-wise
  * reconstruction loss on the current minibatch, h̃ = h_{i-1} + σε (fresh ε per layer and step),
  * ℓ_i = mean((g_i(f_i(h̃)) − h̃)²) / max(σ, 0.02)² over B × n_{i-1}, gradient w.r.t. (Q_i, c_i) only.
+ * Under [F]'s sum reduction (dtp-f, ALGORITHMS.md §3b) the same loss is ℓ_i = mean_b Σ_units (…)², with no σ
+ * scale and no floor.
  */
 public final class DtpRule extends LayerwiseRule {
     /** The floor of σ in the loss scale 1/max(σ, 0.02)² (dtp and dtp-pretrained only; the noise uses σ). */
     public static final double SIGMA_FLOOR = 0.02;
 
     private final double lossScale;
+    private final boolean perSampleSum;
 
     /**
      * @param net   forward network (every layer with its bias)
@@ -29,19 +32,35 @@ public final class DtpRule extends LayerwiseRule {
      * @param noise the run's noise stream
      */
     public DtpRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma, NoiseSource noise) {
-        super(net, feedback, beta, sigma, noise);
+        this(net, feedback, OutputTarget.mean(beta), sigma, false, noise);
+    }
+
+    /**
+     * @param target       the output target (β, loss reduction)
+     * @param perSampleSum [F]'s loss form mean_b Σ_units (no σ scale) instead of [M]'s mean over elements / σ²
+     */
+    public DtpRule(DenseNetwork net, LayerwiseFeedback feedback, OutputTarget target, double sigma,
+                   boolean perSampleSum, NoiseSource noise) {
+        super(net, feedback, target, sigma, noise);
         if (!(sigma >= 0)) {
             throw new IllegalArgumentException("dtp needs sigma >= 0, got " + sigma);
         }
         double floored = Math.max(sigma, SIGMA_FLOOR);
         this.lossScale = 1.0 / (floored * floored);
+        this.perSampleSum = perSampleSum;
     }
 
-    /** The {@link RuleFactory} of dtp and dtp-pretrained: forward weights, then g_2 … g_L, from {@code init}. */
+    /**
+     * The {@link RuleFactory} of dtp, dtp-pretrained and tp: forward weights, then g_2 … g_L, from {@code init},
+     * under the config's conventions (biases, initialisations, loss reduction; {@link LearningRules}); tp (plain
+     * target propagation, ALGORITHMS.md §3b) propagates τ_{i-1} = g_i(τ_i) without the difference correction.
+     */
     public static DtpRule create(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise) {
-        DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
-        LayerwiseFeedback fb = new LayerwiseFeedback(widths, dtype, init);
-        return new DtpRule(net, fb, c.getDouble(Methods.TARGET_STEPSIZE), c.getDouble(Methods.SIGMA), noise);
+        DenseNetwork net = LearningRules.forwardNetwork(c, widths, LearningRules.allBiases(widths), dtype, init);
+        LayerwiseFeedback fb = new LayerwiseFeedback(widths, LearningRules.biases(c),
+                LearningRules.learnedFeedbackInit(c), !Methods.TP.equals(c.method()), dtype, init);
+        OutputTarget target = LearningRules.outputTarget(c);
+        return new DtpRule(net, fb, target, c.getDouble(Methods.SIGMA), target.sum(), noise);
     }
 
     @Override
@@ -63,11 +82,12 @@ public final class DtpRule extends LayerwiseRule {
         AffineFeedback g = feedback.map(i);
         INDArray rec = g.apply(f);                                        // g_i(f_i(h̃))
         INDArray r = rec.sub(hTilde);
-        double count = r.length();
+        double count = perSampleSum ? r.rows() : r.length();         // mean_b Σ_units, or mean over B × n
+        double scale = perSampleSum ? 1.0 : lossScale;
         double norm = r.norm2Number().doubleValue();
-        double loss = norm * norm * lossScale / count;
+        double loss = norm * norm * scale / count;
         g.zeroGradient();
-        g.accumulateGradient(f, rec, r.muli(2 * lossScale / count));
+        g.accumulateGradient(f, rec, r.muli(2 * scale / count));
         return loss;
     }
 }

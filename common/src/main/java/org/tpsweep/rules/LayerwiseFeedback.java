@@ -5,7 +5,9 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
+import org.tpsweep.nn.BatchStandardize;
 import org.tpsweep.nn.ForwardPass;
+import org.tpsweep.nn.Initializers;
 import org.tpsweep.optim.Parameter;
 
 /**
@@ -34,6 +36,8 @@ public final class LayerwiseFeedback {
 
     private final AffineFeedback[] maps;
     private final Maps learned;
+    private final boolean differenceCorrection;
+    private final boolean batchNorm;
     private final List<Parameter> all = new ArrayList<>();
     private ForwardPass cachedPass;
     private INDArray[] cachedClean;
@@ -44,10 +48,31 @@ public final class LayerwiseFeedback {
      * @param widths n_0 … n_L of the forward network
      */
     public LayerwiseFeedback(int[] widths, DataType dtype, Random rng) {
+        this(widths, true, Initializers::xavierNormal, true, dtype, rng);
+    }
+
+    /** As below, without BN. */
+    public LayerwiseFeedback(int[] widths, boolean bias, Initializers.Init init, boolean differenceCorrection,
+                             DataType dtype, Random rng) {
+        this(widths, bias, init, differenceCorrection, false, dtype, rng);
+    }
+
+    /**
+     * Draws Q_2 … Q_L in layer order with {@code init} (n_i × n_{i-1} each) from {@code rng}; biases c_i = 0 when
+     * {@code bias}, none otherwise ([F], ALGORITHMS.md §1b). Without {@code differenceCorrection} the targets are
+     * plain target propagation's, τ_{i-1} = g_i(τ_i) (tp, §3b). With {@code batchNorm} ([F]'s -bn forms) every
+     * g_i is BN∘tanh and the difference-corrected target goes through BN too:
+     * τ_{i-1} = BN(g_i(τ_i) + h_{i-1} − g_i(h_i)).
+     */
+    public LayerwiseFeedback(int[] widths, boolean bias, Initializers.Init init, boolean differenceCorrection,
+                             boolean batchNorm, DataType dtype, Random rng) {
+        this.differenceCorrection = differenceCorrection;
+        this.batchNorm = batchNorm;
         int layers = widths.length - 1;
         maps = new AffineFeedback[layers + 1];
         for (int i = 2; i <= layers; i++) {
-            maps[i] = new AffineFeedback("Q" + i, widths[i], widths[i - 1], true, true, dtype, rng);
+            maps[i] = new AffineFeedback("Q" + i, init.draw(widths[i], widths[i - 1], dtype, rng), bias, true,
+                    batchNorm);
             all.addAll(maps[i].parameters());
         }
         learned = (i, u) -> maps[i].apply(u);
@@ -98,18 +123,31 @@ public final class LayerwiseFeedback {
 
     /**
      * The difference-corrected targets from an output displacement, turned into local forward gradients of
-     * every layer: d_L = {@code outputDisplacement} (consumed), d_{i-1} = g_i(h_i) − g_i(h_i − d_i), then
+     * every layer: d_L = {@code outputDisplacement} (consumed), d_{i-1} = g_i(h_i) − g_i(h_i − d_i) (without the
+     * difference correction: d_{i-1} = h_{i-1} − g_i(h_i − d_i)), then
      * {@link LocalUpdate#apply} on each layer (hidden layers tanh, the output linear).
      */
     public void localUpdates(ForwardPass pass, INDArray outputDisplacement, ForwardGradients grads) {
-        INDArray[] clean = cleanOutputs(pass);
+        INDArray[] clean = differenceCorrection ? cleanOutputs(pass) : null;
         int last = numLayers();
         INDArray d = outputDisplacement;
         for (int i = last; i >= 1; i--) {
-            INDArray lower = i >= 2 ? lowerDisplacement(learned, i, pass.h(i), d, clean[i]) : null;
+            INDArray lower = i < 2 ? null : lower(pass, i, d, clean);
             LocalUpdate.apply(pass, i, d, i < last, grads.weight(i), grads.bias(i));   // consumes d
             d = lower;
         }
+    }
+
+    /** d_{i-1} = h_{i-1} − τ_{i-1} from d_i, for this feedback's target form (difference, plain, with BN). */
+    private INDArray lower(ForwardPass pass, int i, INDArray d, INDArray[] clean) {
+        if (!differenceCorrection) {
+            return learned.apply(i, pass.h(i).sub(d)).rsubi(pass.h(i - 1));              // h_{i-1} − g_i(τ_i)
+        }
+        if (!batchNorm) {
+            return lowerDisplacement(learned, i, pass.h(i), d, clean[i]);
+        }
+        INDArray corrected = learned.apply(i, pass.h(i).sub(d)).addi(pass.h(i - 1)).subi(clean[i]);
+        return BatchStandardize.forward(corrected).output().rsub(pass.h(i - 1));       // h − BN(g(τ) + h − g(h))
     }
 
     /**

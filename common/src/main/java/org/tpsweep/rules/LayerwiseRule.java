@@ -9,24 +9,24 @@ import org.tpsweep.optim.Parameter;
 
 /**
  * What dtp, dtp-pretrained and dtp-drl share (ALGORITHMS.md §3a): layer-wise feedback maps g_2 … g_L
- * ({@link LayerwiseFeedback}), difference-corrected targets from τ_L = a_L − β ∂ℒ/∂a_L, local updates in
+ * ({@link LayerwiseFeedback}), difference-corrected targets from τ_L = a_L − β ∂ℒ/∂a_L ({@link OutputTarget}), local updates in
  * every layer, and feedback noise σ. Subclasses define only the feedback loss.
  */
 public abstract class LayerwiseRule extends ForwardRule {
     /** The trained feedback maps. */
     protected final LayerwiseFeedback feedback;
-    /** Output target step size β. */
-    protected final double beta;
+    /** The output target (β and the loss reduction). */
+    protected final OutputTarget target;
     /** Feedback noise std σ. */
     protected final double sigma;
     /** The run's noise stream. */
     protected final NoiseSource noise;
 
-    protected LayerwiseRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma,
+    protected LayerwiseRule(DenseNetwork net, LayerwiseFeedback feedback, OutputTarget target, double sigma,
                             NoiseSource noise) {
         super(net);
         this.feedback = feedback;
-        this.beta = beta;
+        this.target = target;
         this.sigma = sigma;
         this.noise = noise;
     }
@@ -43,6 +43,6 @@ public abstract class LayerwiseRule extends ForwardRule {
 
     @Override
     public final void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
-        feedback.localUpdates(pass, LocalUpdate.outputDisplacement(lossGradient, beta), grads);
+        feedback.localUpdates(pass, target.displacement(lossGradient), grads);
     }
 }

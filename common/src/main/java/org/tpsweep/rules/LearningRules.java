@@ -6,9 +6,11 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.rng.Random;
 import org.tpsweep.config.ConfigException;
+import org.tpsweep.config.Conventions;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
+import org.tpsweep.nn.Initializers;
 import org.tpsweep.nn.NoiseSource;
 
 /**
@@ -38,7 +40,7 @@ public final class LearningRules {
 
     static {
         register(Methods.BP, (c, widths, dtype, init, noise) ->
-                new BackpropRule(DenseNetwork.xavierNormal(widths, allBiases(widths), dtype, init)));
+                new BackpropRule(forwardNetwork(c, widths, allBiases(widths), dtype, init)));
         register(Methods.DDTP_LINEAR, (c, widths, dtype, init, noise) -> {
             DenseNetwork net = DenseNetwork.xavierNormal(widths, withoutLastHiddenBias(widths), dtype, init);
             DirectLinearFeedback fb = new DirectLinearFeedback(widths, dtype, init);
@@ -49,6 +51,10 @@ public final class LearningRules {
         register(Methods.DTP, DtpRule::create);
         register(Methods.DTP_PRETRAINED, DtpRule::create);
         register(Methods.DTP_DRL, DtpDrlRule::create);
+        register(Methods.FW_DTP, FwDtpRule::create);
+        register(Methods.FW_DTP_BN, FwDtpRule::create);
+        register(Methods.TP, DtpRule::create);
+        register(Methods.FA, FeedbackAlignmentRule::create);
         register(Methods.DDTP_RHL, DdtpRhlRule::rhl);
         register(Methods.DDTP_REC, DdtpRhlRule::rec);
         register(Methods.DDTP_CONTROL, DdtpControlRule::create);
@@ -74,6 +80,40 @@ public final class LearningRules {
             throw new ConfigException("no learning rule for method '" + config.method() + "'");
         }
         return factory.create(config, widths(config, inputDim, outputDim), dataType(config), init, noise);
+    }
+
+    /**
+     * The forward network under the config's conventions: {@code init} (xavier-normal or orthogonal) and, when
+     * the config has {@code biases = false}, no bias in any layer; otherwise the biases {@code hasBias} says.
+     */
+    public static DenseNetwork forwardNetwork(RunConfig c, int[] widths, boolean[] hasBias, DataType dtype,
+                                              Random rng) {
+        boolean[] bias = biases(c) ? hasBias : new boolean[widths.length - 1];
+        Initializers.Init init = c.has(Conventions.INIT) && Conventions.ORTHOGONAL.equals(c.getString(Conventions.INIT))
+                ? Initializers::orthogonal : Initializers::xavierNormal;
+        return DenseNetwork.initialized(widths, bias, init, dtype, rng);
+    }
+
+    /** False when the config's conventions have no biases ({@code biases = false}); true otherwise. */
+    public static boolean biases(RunConfig c) {
+        return !c.has(Conventions.BIASES) || c.getBoolean(Conventions.BIASES);
+    }
+
+    /** The initialisation of learned feedback weights: Xavier-normal ([M]) or U(−1e-2, 1e-2) ([F]). */
+    public static Initializers.Init learnedFeedbackInit(RunConfig c) {
+        if (c.has(Conventions.FEEDBACK_INIT) && Conventions.UNIFORM.equals(c.getString(Conventions.FEEDBACK_INIT))) {
+            return (rows, cols, dtype, rng) -> Initializers.uniform(rows, cols, LEARNED_FEEDBACK_BOUND, dtype, rng);
+        }
+        return Initializers::xavierNormal;
+    }
+
+    /** [F]'s bound of learned feedback weights, U(−1e-2, 1e-2) (ALGORITHMS.md §1b). */
+    public static final double LEARNED_FEEDBACK_BOUND = 1e-2;
+
+    /** The output target: β = target_stepsize, with the config's loss reduction (mean unless it says sum). */
+    public static OutputTarget outputTarget(RunConfig c) {
+        boolean sum = c.has(Conventions.LOSS_REDUCTION) && Conventions.SUM.equals(c.getString(Conventions.LOSS_REDUCTION));
+        return new OutputTarget(c.getDouble(Methods.TARGET_STEPSIZE), sum);
     }
 
     /** Every layer has a bias (bp, dtp family, ddtp-rhl/rec/control, gnt). */

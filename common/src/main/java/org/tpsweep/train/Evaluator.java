@@ -41,6 +41,15 @@ public final class Evaluator {
 
     /** Loss and error with {@code loss}; for a regression loss the error is the loss (mean squared error). */
     public static Score evaluate(DenseNetwork net, LabeledData data, DataType dtype, Loss loss) {
+        return evaluate(net, data, dtype, loss, AUTHORS_BATCH);
+    }
+
+    /**
+     * As {@link #evaluate(DenseNetwork, LabeledData, DataType, Loss)} in evaluation minibatches of
+     * {@code batchSize}: the unit of the batch-averaged error and, for a network with BN, the batch whose
+     * statistics normalise ([F]: 256).
+     */
+    public static Score evaluate(DenseNetwork net, LabeledData data, DataType dtype, Loss loss, int batchSize) {
         int[] order = new int[data.n()];
         for (int k = 0; k < order.length; k++) {
             order[k] = k;
@@ -49,8 +58,8 @@ public final class Evaluator {
         long wrong = 0;
         double batchErrorSum = 0;
         int batches = 0;
-        for (int from = 0; from < data.n(); from += AUTHORS_BATCH) {
-            int to = Math.min(data.n(), from + AUTHORS_BATCH);
+        for (int from = 0; from < data.n(); from += batchSize) {
+            int to = Math.min(data.n(), from + batchSize);
             try (MemoryWorkspace ws = StepWorkspace.open("tp-evaluate")) {
                 Batch batch = data.batch(order, from, to, dtype);
                 LossResult r = loss.evaluate(net.forward(batch.x()).logits(), batch.targets(), false);

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tpsweep.config.Conventions;
 import org.tpsweep.config.Datasets;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
@@ -26,24 +27,27 @@ import org.tpsweep.nn.NoiseSource;
 import org.tpsweep.nn.LossResult;
 import org.tpsweep.nn.StepWorkspace;
 import org.tpsweep.optim.Adam;
+import org.tpsweep.optim.Optimizer;
+import org.tpsweep.optim.Sgd;
 import org.tpsweep.optim.AdamSettings;
 import org.tpsweep.optim.Parameter;
 import org.tpsweep.rules.LearningRule;
 import org.tpsweep.rules.LearningRules;
 
 /**
- * The training loop with [M]'s schedule (ALGORITHMS.md §2): {@code epochs_fb} feedback-only pre-training
+ * The training loop. [M]'s schedule (ALGORITHMS.md §2): {@code epochs_fb} feedback-only pre-training
  * epochs; then per epoch and minibatch: forward pass → forward gradients → one feedback step on the same pass
  * → forward optimiser step; {@code extra_fb_epochs} feedback-only epochs after each epoch; then validation
- * and test. Separate Adam optimisers for forward and feedback parameters, the forward lr divided by β when
- * {@code normalize_lr}. A non-finite loss ends the run with status {@code diverged}.
+ * and test. [F]'s schedule ({@code schedule: f}, §2b): K = {@code epochs_backward} feedback-only pre-training
+ * epochs; per minibatch K feedback iterations, each on a new forward pass, then a new forward pass, the targets
+ * and the forward step; no feedback-only epochs. Separate optimisers for forward and feedback parameters (Adam,
+ * or SGD under {@code optimizer: sgd}), the forward lr divided by β when {@code normalize_lr}. A non-finite
+ * loss ends the run with status {@code diverged}.
  */
 public final class Trainer {
     private static final String WORKSPACE = "tp-train-step";
-    /** Early stop (ALGORITHMS.md §2 step 4): from this 1-based epoch on ... */
+    /** Early stop (ALGORITHMS.md §2 step 4): from this 1-based epoch on (threshold: Datasets.earlyStopAccuracy). */
     private static final int EARLY_STOP_FROM_EPOCH = 6;
-    /** ... stop when the epoch's mean training accuracy is below this (MNIST and Fashion-MNIST). */
-    private static final double EARLY_STOP_ACCURACY = 0.4;
     /** The λ search runs after this epoch ([M]'s code: after three; its text says two). */
     private static final int DAMPING_SEARCH_EPOCH = 3;
 
@@ -54,8 +58,12 @@ public final class Trainer {
     private final DataType dtype;
     private final int batchSize;
     private final LearningRule rule;
-    private final Adam forwardOptimizer;
-    private final Adam feedbackOptimizer;
+    private final Optimizer forwardOptimizer;
+    private final Optimizer feedbackOptimizer;
+    /** K feedback iterations per minibatch before the targets ([F]'s schedule, ALGORITHMS.md §2b); 0 for [M]'s. */
+    private final int feedbackIterations;
+    /** Evaluation minibatch size ({@code eval_batch_size}; [M]'s 128 for methods without the key). */
+    private final int evalBatch;
     private final SampleOrder shuffle;
     private final StepListener steps;
     private final Loss lossFunction;
@@ -92,9 +100,16 @@ public final class Trainer {
         this.shuffle = hooks.order() != null ? hooks.order() : SampleOrder.shuffled(new SplittableRandom(rng.shuffleSeed()));
         this.steps = hooks.steps();
         this.alignment = AlignmentMonitor.of(config, rule);
-        this.forwardOptimizer = new Adam(forwardSettings(config), trainedForwardParameters(config, rule));
-        this.feedbackOptimizer = rule.trainsFeedback()
-                ? new Adam(feedbackSettings(config), rule.feedbackParameters()) : null;
+        this.forwardOptimizer = forwardOptimizer(config, trainedForwardParameters(config, rule));
+        this.feedbackOptimizer = rule.trainsFeedback() ? feedbackOptimizer(config, rule.feedbackParameters()) : null;
+        this.feedbackIterations = scheduleF(config) ? config.getInt(Conventions.EPOCHS_BACKWARD) : 0;
+        this.evalBatch = config.has(Conventions.EVAL_BATCH_SIZE) ? config.getInt(Conventions.EVAL_BATCH_SIZE)
+                : Evaluator.AUTHORS_BATCH;
+        if (rule.network().anyBatchNorm()) {
+            requireNoSingleSampleBatch("training set", train.n(), batchSize);
+            requireNoSingleSampleBatch("validation set", validation.n(), evalBatch);
+            requireNoSingleSampleBatch("test set", test.n(), evalBatch);
+        }
     }
 
     /** Training samples held out for validation: none with no_val_set, else the dataset's (5000 for the images). */
@@ -108,6 +123,37 @@ public final class Trainer {
             return rule.forwardParameters();
         }
         return rule.forwardParameters().stream().filter(p -> p.name().equals("W1") || p.name().equals("b1")).toList();
+    }
+
+    /** BN cannot standardise a minibatch of one sample: refuses a set whose last minibatch would have one. */
+    private static void requireNoSingleSampleBatch(String set, int n, int batch) {
+        if (n > 0 && (n % batch == 1 || batch == 1)) {
+            throw new IllegalArgumentException("BN: the " + set + " of " + n + " samples in minibatches of " + batch
+                    + " leaves a minibatch of 1 sample (BN's unbiased std divides by B − 1); choose a batch size "
+                    + "that does not leave 1");
+        }
+    }
+
+    /** True when the config runs [F]'s schedule (ALGORITHMS.md §2b). */
+    static boolean scheduleF(RunConfig c) {
+        return c.has(Conventions.SCHEDULE) && Conventions.F.equals(c.getString(Conventions.SCHEDULE));
+    }
+
+    /** True when the config's optimiser is plain SGD ([F]); Adam otherwise. */
+    static boolean sgd(RunConfig c) {
+        return c.has(Conventions.OPTIMIZER) && Conventions.SGD.equals(c.getString(Conventions.OPTIMIZER));
+    }
+
+    /** The forward optimiser: Adam ({@link #forwardSettings}) or SGD with the same (possibly β-divided) lr. */
+    public static Optimizer forwardOptimizer(RunConfig c, List<Parameter> params) {
+        AdamSettings s = forwardSettings(c);
+        return sgd(c) ? new Sgd(s.lr(), params) : new Adam(s, params);
+    }
+
+    /** The feedback optimiser: Adam ({@link #feedbackSettings}) or SGD with lr_fb. */
+    public static Optimizer feedbackOptimizer(RunConfig c, List<Parameter> params) {
+        AdamSettings s = feedbackSettings(c);
+        return sgd(c) ? new Sgd(s.lr(), params) : new Adam(s, params);
     }
 
     /** The forward Adam settings, lr divided by β when normalize_lr (ALGORITHMS.md §1). */
@@ -149,7 +195,8 @@ public final class Trainer {
         String selectedDamping = "";
         try {
             if (rule.trainsFeedback()) {
-                for (int e = 0; e < config.getInt(Methods.EPOCHS_FB); e++) {
+                int pretrain = scheduleF(config) ? feedbackIterations : config.getInt(Methods.EPOCHS_FB);
+                for (int e = 0; e < pretrain; e++) {
                     feedbackEpoch(StepListener.Phase.PRETRAIN, 0);
                 }
             }
@@ -159,15 +206,15 @@ public final class Trainer {
                 double[] lossAndError = forwardEpoch(epoch);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long t1 = System.nanoTime();
-                if (rule.trainsFeedback()) {
+                if (rule.trainsFeedback() && !scheduleF(config)) {
                     for (int e = 0; e < config.getInt(Methods.EXTRA_FB_EPOCHS); e++) {
                         feedbackEpoch(StepListener.Phase.FEEDBACK_EPOCH, epoch);
                     }
                 }
                 double fbSeconds = (System.nanoTime() - t1) / 1e9;
                 Evaluator.Score val = validation.n() == 0 ? Evaluator.Score.none()
-                        : Evaluator.evaluate(rule.network(), validation, dtype, lossFunction);
-                Evaluator.Score tst = Evaluator.evaluate(rule.network(), test, dtype, lossFunction);
+                        : Evaluator.evaluate(rule.network(), validation, dtype, lossFunction, evalBatch);
+                Evaluator.Score tst = Evaluator.evaluate(rule.network(), test, dtype, lossFunction, evalBatch);
                 if ((validation.n() > 0 && !Double.isFinite(val.loss())) || !Double.isFinite(tst.loss())) {
                     throw new Divergence("non-finite validation/test loss after epoch " + epoch);
                 }
@@ -181,8 +228,8 @@ public final class Trainer {
                 listener.onEpoch(m);
                 if (earlyStop(epoch, lossAndError[1])) {
                     return TrainResults.of(RunStatus.STOPPED, String.format("early stop after epoch %d: training "
-                            + "accuracy %.4f < %.2f", epoch, 1 - lossAndError[1], EARLY_STOP_ACCURACY), epochs,
-                            angles, selectedDamping, started);
+                            + "accuracy %.4f < %.2f", epoch, 1 - lossAndError[1],
+                            Datasets.earlyStopAccuracy(config.dataset())), epochs, angles, selectedDamping, started);
                 }
                 if (epoch == DAMPING_SEARCH_EPOCH && config.getBoolean(Methods.GN_DAMPING_SEARCH)) {
                     DampingSearch.Outcome found = DampingSearch.run(rule, train, batchSize, dtype, lossFunction,
@@ -201,7 +248,7 @@ public final class Trainer {
     /** True when the early-stop rule, if enabled, ends the run after {@code epoch} (1-based). */
     private boolean earlyStop(int epoch, double trainError) {
         return config.getBoolean(Methods.EARLY_STOP) && !lossFunction.isRegression()
-                && epoch >= EARLY_STOP_FROM_EPOCH && 1 - trainError < EARLY_STOP_ACCURACY;
+                && epoch >= EARLY_STOP_FROM_EPOCH && 1 - trainError < Datasets.earlyStopAccuracy(config.dataset());
     }
 
     /** One forward-training epoch; returns {mean training loss, mean training error} over its minibatches. */
@@ -213,6 +260,12 @@ public final class Trainer {
         for (int j = 0; j < batches; j++) {
             try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
                 Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
+                if (feedbackOptimizer != null) {
+                    for (int it = 0; it < feedbackIterations; it++) {    // [F]: feedback first, each on a new pass
+                        feedbackStep(rule.network().forward(batch.x()), new StepListener.Step(
+                                StepListener.Phase.TRAIN, epoch, j, StepListener.Optimizer.FEEDBACK));
+                    }
+                }
                 ForwardPass pass = rule.network().forward(batch.x());
                 LossResult loss = lossFunction.evaluate(pass.logits(), batch.targets(), true);
                 if (!Double.isFinite(loss.meanLoss())) {
@@ -225,7 +278,7 @@ public final class Trainer {
                     alignment.computeReferences(pass, loss.gradient());
                 }
                 rule.computeForwardGradients(pass, loss.gradient());
-                if (feedbackOptimizer != null) {
+                if (feedbackOptimizer != null && feedbackIterations == 0) {
                     feedbackStep(pass, new StepListener.Step(StepListener.Phase.TRAIN, epoch, j,
                             StepListener.Optimizer.FEEDBACK));
                 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DatasetCache;
+import org.tpsweep.data.PixelNormalisation;
 import org.tpsweep.data.TrainTestData;
 
 /**
@@ -20,7 +21,7 @@ public final class TrialRunner {
     public static TrainResult run(RunConfig config, Path dataDir, EpochListener listener) {
         Instant started = Instant.now();
         try {
-            TrainTestData data = DatasetCache.get(config.dataset(), dataDir);
+            TrainTestData data = DatasetCache.get(config.dataset(), dataDir, PixelNormalisation.of(config));
             return new Trainer(config, data).train(listener);
         } catch (RuntimeException | OutOfMemoryError e) {
             String message = e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.tpsweep.spark.TrialRows;
 import org.tpsweep.spark.TrialStore;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.sweep.SweepSpec;
+import org.tpsweep.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -118,7 +120,7 @@ public final class RunCommand implements Callable<Integer> {
         Configuration hadoop = new Configuration();
         DataLocation dataLocation = DataLocation.of(data != null ? data : DataDirectory.configured(), master,
                 distinct(plan, RunConfig::dataset), hadoop);
-        dataLocation.checkPresent();
+        dataLocation.checkPresent(heldOut(plan));
         OutputTables output = OutputTables.prepare(out != null ? out : defaultOut(plan.name(), hadoop), hadoop, plan,
                 fresh, force);
 
@@ -194,6 +196,15 @@ public final class RunCommand implements Callable<Integer> {
                 OutputTables.display(output.dir()), TrialStore.DIR, r.scheduled(), r.reused());
         o.printf(java.util.Locale.ROOT, "time: %.1f s running trials, %.1f s writing the tables%n",
                 r.timing().trials(), r.timing().tables());
+    }
+
+    /** Per dataset, the most training samples a trial of {@code plan} holds out for validation. */
+    private static Map<String, Integer> heldOut(SweepPlan plan) {
+        Map<String, Integer> out = new HashMap<>();
+        for (RunConfig c : plan.trials()) {
+            out.merge(c.dataset(), Trainer.validationSize(c), Math::max);
+        }
+        return out;
     }
 
     private static <T> List<T> distinct(SweepPlan plan, Function<RunConfig, T> key) {

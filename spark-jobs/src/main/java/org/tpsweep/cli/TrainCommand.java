@@ -14,6 +14,7 @@ import org.tpsweep.spark.ThreadPinning;
 import org.tpsweep.train.EpochMetrics;
 import org.tpsweep.train.RunStatus;
 import org.tpsweep.train.TrainResult;
+import org.tpsweep.train.Trainer;
 import org.tpsweep.train.TrialRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +35,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--method", required = true, paramLabel = "M", description = "method (see 'tp-sweep methods')")
     String method;
 
-    @Option(names = "--dataset", required = true, paramLabel = "D", description = "mnist or fashion-mnist")
+    @Option(names = "--dataset", required = true, paramLabel = "D",
+            description = "a dataset: mnist, fashion-mnist, frozen-mnist, student-teacher, cifar10 or cifar100")
     String dataset;
 
     @Option(names = "--epochs", paramLabel = "N", description = "training epochs (overrides --set epochs=…)")
@@ -61,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         RunConfig config = RunConfig.of(method, dataset, seed, given);
         Path dataDir = DataDirectory.resolve();
-        DatasetFiles.checkPresent(dataset, dataDir);
+        DatasetFiles.checkPresent(dataset, dataDir, Trainer.validationSize(config));
         PrintWriter out = spec.commandLine().getOut();
         out.println("training " + method + " on " + dataset + ", seed " + seed + ", trial " + config.trialId());
         out.println("  " + config.canonical());

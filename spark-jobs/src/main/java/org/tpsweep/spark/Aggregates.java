@@ -41,7 +41,7 @@ import org.tpsweep.train.RunStatus;
  *
  * <p>{@code summary}: one row per configuration: {@code method, dataset, config_id, sensitivity_draw} (true
  * for the draws of a sensitivity study), the hyperparameter columns, {@code n_trials, n_ok, n_diverged, n_stopped, n_failed, n_test_error} (trials with a test error,
- * the CI's n), then for each of {@code test_error, best_val_error, final_train_loss}:
+ * the CI's n), then for each of {@code test_error, test_error_batchavg, best_val_error, final_train_loss}:
  * {@code <metric>_mean, _std, _min, _median, _max}, then {@code test_error_ci95_low, test_error_ci95_high}.
  *
  * <p>{@code paired}: one row per pair of configurations on the same dataset that are not sensitivity draws
@@ -66,7 +66,8 @@ public final class Aggregates {
     /** Number of histogram bins over [0, 1]. */
     public static final int BINS = 20;
     /** The metrics summarised per configuration. */
-    public static final List<String> METRICS = List.of("test_error", "best_val_error", "final_train_loss");
+    public static final List<String> METRICS = List.of("test_error", "test_error_batchavg", "best_val_error",
+            "final_train_loss");
 
     /** Column of the trials table: true for a sensitivity study's draws. */
     public static final String SENSITIVITY_DRAW = "sensitivity_draw";

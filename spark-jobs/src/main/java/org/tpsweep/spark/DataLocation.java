@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -136,16 +137,23 @@ public final class DataLocation implements Serializable {
         return route;
     }
 
-    /**
-     * Driver side, before Spark starts: checks that every file of the plan's datasets is there (through Hadoop's
-     * {@code FileSystem} for a URI).
-     *
-     * @throws ConfigException naming the missing files, where they were looked for and {@code bin/fetch-data}
-     */
+    /** {@link #checkPresent(Map)} with no samples held out for validation. */
     public void checkPresent() {
+        checkPresent(Map.of());
+    }
+
+    /**
+     * Driver side, before Spark starts: checks that every file of the plan's datasets is there, and for CIFAR that
+     * the file sizes are allowed ({@link DatasetFiles#checkSizes}; through Hadoop's {@code FileSystem} for a URI).
+     *
+     * @param heldOut per dataset, the most training samples a trial of the plan holds out for validation (absent: 0)
+     * @throws ConfigException naming the missing files, where they were looked for and {@code bin/fetch-data}, or a
+     *                         file whose size is not allowed
+     */
+    public void checkPresent(Map<String, Integer> heldOut) {
         if (route != Route.COPIED) {
             for (String ds : datasets) {
-                DatasetFiles.checkPresent(ds, Path.of(location));
+                DatasetFiles.checkPresent(ds, Path.of(location), heldOut.getOrDefault(ds, 0));
             }
             return;
         }
@@ -159,6 +167,8 @@ public final class DataLocation implements Serializable {
                     throw DatasetFiles.missingFilesError(ds, dir.toString(), missing,
                             " and copy the folder it fills to " + dir);
                 }
+                DatasetFiles.checkSizes(ds, dir.toString(),
+                        name -> length(fs, new org.apache.hadoop.fs.Path(dir, name)), heldOut.getOrDefault(ds, 0));
             }
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
@@ -178,6 +188,14 @@ public final class DataLocation implements Serializable {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    private static long length(FileSystem fs, org.apache.hadoop.fs.Path file) {
+        try {
+            return fs.getFileStatus(file).getLen();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -17,15 +17,21 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The table printed at the end of a run: mean ± standard deviation of the test error per method and dataset
- * over all its trials (every seed and configuration), computed with Spark SQL from the trials table (the
+ * The table printed at the end of a run: mean ± standard deviation of the pooled test error (misclassified /
+ * all test samples, ALGORITHMS.md §4) per method and dataset over all its trials, and beside it the mean of
+ * [M]'s batch-averaged test error, the metric of the authors' code and tables (every seed and configuration), computed with Spark SQL from the trials table (the
  * per-configuration statistics are in {@code summary.parquet}, {@link Aggregates}). Trials without a test error (failed) are counted but not averaged; the
  * standard deviation is the sample one (n − 1) and absent for a single value.
  */
 public final class SummaryTable {
 
-    /** One line of the table; errors are fractions, {@code std} is null when {@code n < 2}. */
-    public record Line(String method, String dataset, long trials, long ok, long n, Double mean, Double std) {
+    /**
+     * One line of the table; errors are fractions, {@code std} is null when {@code n < 2}. {@code mean} and
+     * {@code std} are of the pooled test error; {@code batchAveragedMean} is the mean of [M]'s batch-averaged
+     * test error (mean over evaluation minibatches of 128) over the same trials.
+     */
+    public record Line(String method, String dataset, long trials, long ok, long n, Double mean, Double std,
+                       Double batchAveragedMean) {
     }
 
     private SummaryTable() {
@@ -41,12 +47,14 @@ public final class SummaryTable {
                         sum(when(col("status").equalTo("ok"), 1).otherwise(0)).as("ok"),
                         count(col("test_error")).as("n"),
                         avg("test_error").as("mean_test_error"),
-                        stddev("test_error").as("std_test_error"))
+                        stddev("test_error").as("std_test_error"),
+                        avg("test_error_batchavg").as("mean_test_error_batchavg"))
                 .collectAsList();
         List<Line> lines = new ArrayList<>();
         for (Row r : rows) {
             lines.add(new Line(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
-                    r.isNullAt(5) ? null : r.getDouble(5), r.isNullAt(6) ? null : r.getDouble(6)));
+                    r.isNullAt(5) ? null : r.getDouble(5), r.isNullAt(6) ? null : r.getDouble(6),
+                    r.isNullAt(7) ? null : r.getDouble(7)));
         }
         lines.sort(Comparator.<Line>comparingInt(l -> datasets.indexOf(l.dataset()))
                 .thenComparingInt(l -> methods.indexOf(l.method())));
@@ -57,10 +65,12 @@ public final class SummaryTable {
     public static void print(List<Line> lines, PrintWriter out) {
         int mw = Math.max("method".length(), lines.stream().mapToInt(l -> l.method().length()).max().orElse(0));
         int dw = Math.max("dataset".length(), lines.stream().mapToInt(l -> l.dataset().length()).max().orElse(0));
-        String fmt = "%-" + mw + "s  %-" + dw + "s  %6s  %4s  %s%n";
-        out.printf(Locale.ROOT, fmt, "method", "dataset", "trials", "ok", "test error % (mean ± std over seeds)");
+        String fmt = "%-" + mw + "s  %-" + dw + "s  %6s  %4s  %-36s  %s%n";
+        out.printf(Locale.ROOT, fmt, "method", "dataset", "trials", "ok", "test error % (mean ± std over seeds)",
+                "[M]'s batch-averaged (mean)");
         for (Line l : lines) {
-            out.printf(Locale.ROOT, fmt, l.method(), l.dataset(), l.trials(), l.ok(), cell(l));
+            out.printf(Locale.ROOT, fmt, l.method(), l.dataset(), l.trials(), l.ok(), cell(l),
+                    l.batchAveragedMean() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * l.batchAveragedMean()));
         }
         out.flush();
     }

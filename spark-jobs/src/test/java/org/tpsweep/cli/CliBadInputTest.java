@@ -137,6 +137,48 @@ class CliBadInputTest {
     }
 
     @Test
+    void aCifarRunWithoutItsFilesNamesThemAndWhereToPutThem() throws Exception {
+        Path out = tmp.resolve("out");
+        Path absent = tmp.resolve("absent-data");
+        String spec = spec("dataset: cifar10\nseeds: [1]\nmethods: {bp: {}}\n").toString();
+        Outcome o = tpSweep("run", spec, "--out", out.toString(), "--data", absent.toString());
+        assertOneError(o, "dataset 'cifar10': missing 6 data file(s) in " + absent.resolve("cifar10")
+                + ": data_batch_1.bin, data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, data_batch_5.bin, "
+                + "test_batch.bin;");
+        assertTrue(o.err().contains("cifar-10-binary.tar.gz") && o.err().contains("cifar-10-batches-bin/")
+                && o.err().contains("bin/fetch-data cifar10 explains"), o.err());
+        assertFalse(o.out().contains("sweep "), "nothing may start: " + o.out());
+        assertFalse(Files.exists(out));
+
+        // Files too small for the 5000 validation samples: refused before Spark starts; with no_val_set they would do.
+        Path data = tmp.resolve("data");
+        Path c10 = Files.createDirectories(data.resolve("cifar10"));
+        for (String f : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                "data_batch_5.bin", "test_batch.bin")) {
+            Files.write(c10.resolve(f), new byte[3073]);
+        }
+        assertOneError(tpSweep("run", spec, "--out", out.toString(), "--data", data.toString()),
+                c10.resolve("data_batch_1.bin") + " … data_batch_5.bin: 5 training records");
+        assertFalse(Files.exists(out));
+        String before = System.getProperty("tp.data.dir");
+        System.setProperty("tp.data.dir", absent.toString());
+        try {
+            assertOneError(tpSweep("train", "--method", "bp", "--dataset", "cifar100"),
+                    "dataset 'cifar100': missing 2 data file(s) in " + absent.resolve("cifar100") + ": train.bin, "
+                            + "test.bin;");
+            System.setProperty("tp.data.dir", data.toString());
+            assertOneError(tpSweep("train", "--method", "bp", "--dataset", "cifar10"),
+                    "not more than the 5000 held out");
+        } finally {
+            if (before == null) {
+                System.clearProperty("tp.data.dir");
+            } else {
+                System.setProperty("tp.data.dir", before);
+            }
+        }
+    }
+
+    @Test
     void existingResultsAreNotOverwritten() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Path marker = Files.createDirectories(out.resolve("trials.parquet")).resolve("part-0.parquet");

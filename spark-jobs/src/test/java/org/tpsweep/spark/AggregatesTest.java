@@ -70,7 +70,8 @@ class AggregatesTest {
         }
         double trainLoss = status == RunStatus.DIVERGED ? Double.NaN : 2 * testError;
         return new TrainResult(status, status == RunStatus.OK ? "" : "loss is NaN",
-                List.of(new EpochMetrics(1, trainLoss, 0.1, 0.3, 0.2, 0.4, testError, 1.5, 0.0, 0.21, testError)), 1, testError,
+                List.of(new EpochMetrics(1, trainLoss, 0.1, 0.3, 0.2, 0.4, testError, 1.5, 0.0, 0.21, testError + 0.001)), 1,
+                testError,
                 testError + 0.01, 2 * testError, 1.5, Instant.parse("2024-05-06T07:08:09.123456Z"),
                 Instant.parse("2024-05-06T07:08:19Z"), List.of(new AngleStats(1, 1, "bp", 30.0, 2.0, 4)), "");
     }
@@ -186,6 +187,7 @@ class AggregatesTest {
         assertEquals(0.10, d(ra, "test_error_min"), TOL);
         assertEquals(0.12, d(ra, "test_error_median"), TOL);
         assertEquals(0.14, d(ra, "test_error_max"), TOL);
+        assertEquals(0.121, d(ra, "test_error_batchavg_mean"), TOL);     // the best epoch's batch-averaged error
         assertEquals(0.13, d(ra, "best_val_error_mean"), TOL);
         assertEquals(0.24, d(ra, "final_train_loss_mean"), TOL);
         double half = T_2 * 0.02 / Math.sqrt(3);

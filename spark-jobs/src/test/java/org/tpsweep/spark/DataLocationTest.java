@@ -302,6 +302,41 @@ class DataLocationTest {
                 none.getMessage());
     }
 
+    @Test
+    void cifarFoldersTakeTheSameRoutesWithTheirSizesCheckedThroughHadoop() throws Exception {
+        Path remote = tmp.resolve("remote");
+        Path c10 = Files.createDirectories(remote.resolve("cifar10"));
+        List<String> files = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                "data_batch_5.bin", "test_batch.bin");
+        for (String f : files) {
+            Files.write(c10.resolve(f), new byte[2 * 3073]); // two records each, label 0, black pixels
+        }
+        DataLocation d = DataLocation.of(uriOf(remote), null, List.of("cifar10"), otherScheme());
+        d.checkPresent(); // 10 training records, none held out
+        ConfigException few = assertThrows(ConfigException.class, () -> d.checkPresent(Map.of("cifar10", 5000)));
+        assertTrue(few.getMessage().startsWith(SCHEME + ":" + remote + "/cifar10/data_batch_1.bin … "
+                + "data_batch_5.bin: 10 training records (2 per file, 6146 bytes each), not more than the 5000 held "
+                + "out"), few.getMessage());
+        Path local = asTaskSeesIt(d).localDirectory("cifar10");
+        assertEquals(List.of("cifar10"), names(local));
+        assertEquals(contents(c10), contents(local.resolve("cifar10")), "the local copy has the same files and bytes");
+
+        Files.write(c10.resolve("data_batch_2.bin"), new byte[3073 + 5]);
+        ConfigException size = assertThrows(ConfigException.class, d::checkPresent);
+        assertTrue(size.getMessage().startsWith(SCHEME + ":" + remote + "/cifar10/data_batch_2.bin: 3078 bytes is not "
+                + "a multiple of the CIFAR-10 record size 3073"), size.getMessage());
+        for (String master : new String[] {null, "spark://127.0.0.1:7077"}) {
+            DataLocation l = DataLocation.of(remote.toString(), master, List.of("cifar10"), null);
+            ConfigException e = assertThrows(ConfigException.class, l::checkPresent);
+            assertTrue(e.getMessage().startsWith(c10.resolve("data_batch_2.bin") + ": 3078 bytes"), e.getMessage());
+        }
+
+        Files.delete(c10.resolve("test_batch.bin"));
+        ConfigException missing = assertThrows(ConfigException.class, d::checkPresent);
+        assertTrue(missing.getMessage().startsWith("dataset 'cifar10': missing 1 data file(s) in " + SCHEME + ":"
+                + remote + "/cifar10: test_batch.bin; tp-sweep does not download CIFAR-10"), missing.getMessage());
+    }
+
     // --- route SHIPPED (Spark) ------------------------------------------------------------------------------
 
     @Test
