@@ -10,7 +10,7 @@ import java.util.Set;
  * is one hyperparameter of its own ({@link #keys()}); the per-trial setting {@code conventions: m | f} only
  * chooses the defaults of those keys that the spec leaves unset. [M]'s values are the keys' defaults;
  * {@code conventions: f} turns them into [F]'s: sum cross-entropy (no 1/B in the output target), plain SGD
- * (lr × the gradient of the batch-mean loss, i.e. [F]'s lr/B on the batch sum), no biases, orthogonal forward
+ * (lr × the gradient of the batch-mean loss, i.e. [F]'s lr/B on the batch sum) without weight decay, no biases, orthogonal forward
  * weights, learned feedback drawn from U(±1e-2), no lr/β normalisation, [F]'s schedule (K feedback iterations
  * per minibatch before the targets, K pre-training epochs), [F]'s data normalisation and float32.
  * A new convention later is one key here plus the code that reads it.
@@ -65,6 +65,8 @@ public final class Conventions {
         f.put(DATA_NORMALIZATION, F);
         f.put(EVAL_BATCH_SIZE, 256);
         f.put(Methods.NORMALIZE_LR, false);
+        f.put(Methods.FORWARD_WD, 0.0);
+        f.put(Methods.FEEDBACK_WD, 0.0);
         f.put(Methods.PRECISION, "float32");
         return Map.copyOf(f);
     }

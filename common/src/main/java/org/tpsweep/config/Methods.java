@@ -68,6 +68,15 @@ public final class Methods {
     public static final String FW_DTP = "fw-dtp";
     public static final String TP = "tp";
     public static final String FW_DTP_BN = "fw-dtp-bn";
+    public static final String L_DRL_F = "l-drl-f";
+    /** dtp-drl's reference: noisy h̃_{i-1} ([M]) or clean h_{i-1} ([F]-DRL). */
+    public static final String DRL_TARGET = "drl_target";
+    public static final String NOISY = "noisy";
+    public static final String CLEAN = "clean";
+    /** dtp-drl: gradient through the difference term g_i(h_i) ([M]) or not ([F]-DRL). */
+    public static final String DIFF_TERM_GRAD = "diff_term_grad";
+    /** dtp-drl: the loss scaled by 1/σ² ([M]) or not ([F]-DRL). */
+    public static final String INV_SIGMA2_SCALE = "inv_sigma2_scale";
     /** fw-dtp-bn's output layer: linear or linear-BN (ALGORITHMS.md §1b). */
     public static final String LAST_ACTIVATION = "last_activation";
     public static final String LINEAR = "linear";
@@ -75,6 +84,23 @@ public final class Methods {
     public static final String FA = "fa";
     /** a: fw-dtp's fixed feedback weights are drawn from U(−a, a) (ALGORITHMS.md §1b). */
     public static final String FEEDBACK_SCALE = "feedback_scale";
+    /** [F]'s Jacobian conditions per epoch (ALGORITHMS.md §4), on the methods with layer-wise feedback. */
+    public static final String JACOBIANS = "jacobians";
+    /** How BN enters the Jacobians of the conditions (methods with BN maps only). */
+    public static final String JACOBIAN_BN_MODE = "jacobian_bn_mode";
+    /** [F]'s quirk: f_i and g_i applied to the one sample, so BN standardises across its features. */
+    public static final String PER_SAMPLE_QUIRK = "per-sample-quirk";
+    /** BN with the evaluation minibatch's mean and std held fixed: a diagonal 1/(s + ε) factor. */
+    public static final String FROZEN_BATCH_STATS = "frozen-batch-stats";
+
+    /**
+     * The methods with layer-wise feedback maps g_i from layer i to layer i − 1 (dtp's form, learned or fixed):
+     * those whose Jacobian conditions ([F], ALGORITHMS.md §4) exist, so the only ones with {@code jacobians}.
+     */
+    private static final java.util.Set<String> LAYERWISE_FEEDBACK = java.util.Set.of(DTP, DTP_PRETRAINED, DTP_DRL, TP,
+            FW_DTP, FW_DTP_BN, L_DRL_F);
+    /** The methods among those whose layers and feedback maps have BN: the only ones with {@code jacobian_bn_mode}. */
+    private static final java.util.Set<String> BATCH_NORM_MAPS = java.util.Set.of(FW_DTP_BN);
 
     private static final Map<String, MethodDescriptor> METHODS = new LinkedHashMap<>();
 
@@ -116,6 +142,13 @@ public final class Methods {
                                 ParamDef.choice(LAST_ACTIVATION, LINEAR_BN, List.of(LINEAR, LINEAR_BN),
                                         "the output layer: linear, or linear followed by BN")),
                         Conventions.params(Conventions.F, false))));
+        register(new MethodDescriptor(L_DRL_F,
+                "L-DRL as [F]'s code runs it (its Table-2 L-DRL row): dtp's feedback and targets, each g_i trained "
+                        + "by −Σ dx⊙(g_i(f_i(x+dx)) − sg[g_i(y)]) + ½Σ(g_i(y+dy) − sg[g_i(y)])²; [F]'s conventions "
+                        + "by default; lr, β, lr_fb, σ are placeholders ([F]'s code defaults), not published settings",
+                concat(runParams("float32"), forwardParams(1e-3, 1e-2, 0.9, 0.999, 1e-8),
+                        feedbackParams(1e-3, 0.9, 0.999, 1e-8, 0.0, 1e-2, 0, 0),
+                        Conventions.params(Conventions.F, true))));
         register(new MethodDescriptor(TP,
                 "plain target propagation (Bengio 2014; [F]'s TP row): τ_{i-1} = g_i(τ_i) without the difference "
                         + "correction, g_i trained with dtp's reconstruction loss; fails on non-invertible networks "
@@ -142,7 +175,13 @@ public final class Methods {
                 concat(runParams(),
                         forwardParams(2.968902530985572e-05, 0.06858850589618244, 0.9, 0.99, 1.001084429920261e-08),
                         feedbackParams(2.0123315498373473e-05, 0.99, 0.999, 5.0844503288987736e-08,
-                                5.384963778780523e-06, 0.056879454462500055, 6, 1))));
+                                5.384963778780523e-06, 0.056879454462500055, 6, 1),
+                        List.of(ParamDef.choice(DRL_TARGET, NOISY, List.of(NOISY, CLEAN), "the reconstruction's "
+                                        + "reference: the noisy h̃_{i-1} ([M]) or the clean h_{i-1} ([F]-DRL)"),
+                                ParamDef.flag(DIFF_TERM_GRAD, true, "gradient also through the difference term "
+                                        + "g_i(h_i) ([M]; [F]-DRL: false)"),
+                                ParamDef.flag(INV_SIGMA2_SCALE, true, "scale the loss by 1/σ² ([M]; [F]-DRL: false)")),
+                        Conventions.params(Conventions.M, true))));
         register(new MethodDescriptor(DDTP_LINEAR,
                 "direct difference TP with linear output-to-layer feedback trained by the difference "
                         + "reconstruction loss (Meulemans et al. 2020, DDTP-linear)",
@@ -200,7 +239,55 @@ public final class Methods {
     }
 
     private static void register(MethodDescriptor m) {
-        METHODS.put(m.name(), m);
+        METHODS.put(m.name(), withJacobianParams(m));
+    }
+
+    /** {@code m} with the Jacobian-condition keys where it has layer-wise feedback (and the BN mode where BN). */
+    private static MethodDescriptor withJacobianParams(MethodDescriptor m) {
+        if (!LAYERWISE_FEEDBACK.contains(m.name())) {
+            return m;
+        }
+        List<ParamDef> p = new ArrayList<>(m.params());
+        p.add(ParamDef.flag(JACOBIANS, false, "measure [F]'s Jacobian conditions every epoch, epoch 0 (after any "
+                + "feedback pre-training, before the first training epoch) included: tr(J_f J_g) and the share of "
+                + "its eigenvalues with real part > 0 for layers 2..L at sample 0 of every evaluation minibatch "
+                + "(validation set, or the test set with no_val_set), averaged over the minibatches (table "
+                + "jacobians)"));
+        if (BATCH_NORM_MAPS.contains(m.name())) {
+            p.add(ParamDef.choice(JACOBIAN_BN_MODE, PER_SAMPLE_QUIRK, List.of(PER_SAMPLE_QUIRK, FROZEN_BATCH_STATS),
+                    "BN in the Jacobians: per-sample-quirk ([F]: f_i, g_i on the one sample, so BN standardises "
+                            + "across its features) or frozen-batch-stats (the evaluation minibatch's mean and std "
+                            + "held fixed)"));
+        }
+        return new MethodDescriptor(m.name(), m.description(), List.copyOf(p));
+    }
+
+    /** The methods that accept {@code key}, in catalogue order. */
+    public static List<String> withKey(String key) {
+        return METHODS.values().stream().filter(m -> m.byKey().containsKey(key)).map(MethodDescriptor::name).toList();
+    }
+
+    /**
+     * Refuses a Jacobian-condition key given to a method that lacks it, with one message naming the methods that
+     * have it; any other key is left to the caller's unknown-key message.
+     *
+     * @throws ConfigException for {@code jacobians} on a method without layer-wise feedback, or
+     *                         {@code jacobian_bn_mode} on a method without BN maps
+     */
+    public static void refuseMissingJacobianKey(MethodDescriptor method, String key, String context) {
+        if (method.byKey().containsKey(key)) {
+            return;
+        }
+        if (JACOBIANS.equals(key)) {
+            throw new ConfigException(context + ": jacobians needs layer-wise feedback maps g_i (layer i → i − 1), "
+                    + "which method " + method.name() + " does not have; allowed: jacobians on the methods with "
+                    + "them, " + withKey(JACOBIANS));
+        }
+        if (JACOBIAN_BN_MODE.equals(key)) {
+            throw new ConfigException(context + ": jacobian_bn_mode applies to methods whose layers and feedback maps "
+                    + "have BN, which method " + method.name() + " does not; allowed: jacobian_bn_mode on "
+                    + withKey(JACOBIAN_BN_MODE));
+        }
     }
 
     private static ParamDef sizeHiddenFb() {

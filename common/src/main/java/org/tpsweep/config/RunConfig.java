@@ -29,6 +29,9 @@ public record RunConfig(String method, String dataset, long seed, SortedMap<Stri
         MethodDescriptor m = Methods.get(method);
         Datasets.require(dataset);
         String context = method + " on " + dataset;
+        for (String key : given.keySet()) {
+            Methods.refuseMissingJacobianKey(m, key, context);
+        }
         RunConfig config = new RunConfig(method, dataset, seed, m.resolve(Conventions.withDefaults(m, given), context));
         Conventions.validate(config, context);
         double[] damping = config.getDoubleList(Methods.GNT_DAMPING);

@@ -16,8 +16,21 @@ import org.tpsweep.nn.NoiseSource;
  * k = L..i+1 with the clean activations; ĥ_{i-1} = g_i(t_i) + h_{i-1} − g_i(h_i);
  * ℓ_i = (1/σ²) mean((h̃_{i-1} − ĥ_{i-1})²) over B × n_{i-1}, exactly 1/σ² (no floor). The gradient reaches
  * only (Q_i, c_i), through both g_i(t_i) and g_i(h_i); the upper maps are constants.
+ *
+ * <p>[F]'s DRL ("[F]-DRL", ALGORITHMS.md §3b) is this rule with three options: the reference is the clean
+ * h_{i-1} ({@code drl_target: clean}), no gradient through g_i(h_i) ({@code diff_term_grad: false}) and no 1/σ²
+ * ({@code inv_sigma2_scale: false}); under the sum reduction the loss is mean_b Σ_units instead of the mean over
+ * B × n_{i-1}. Caveat of §3b: that objective is 0 at Q_i = 0.
  */
 public final class DtpDrlRule extends LayerwiseRule {
+
+    /** The DRL objective's options ([M]: all true; [F]-DRL: all false) and its reduction. */
+    public record Objective(boolean noisyTarget, boolean diffTermGrad, boolean invSigma2Scale, boolean perSampleSum) {
+        /** [M]'s difference reconstruction loss. */
+        public static final Objective MEULEMANS = new Objective(true, true, true, false);
+    }
+
+    private final Objective objective;
 
     /**
      * @param net   forward network (every layer with its bias)
@@ -27,17 +40,28 @@ public final class DtpDrlRule extends LayerwiseRule {
      */
     public DtpDrlRule(DenseNetwork net, LayerwiseFeedback feedback, double beta, double sigma,
                       NoiseSource noise) {
-        super(net, feedback, OutputTarget.mean(beta), sigma, noise);
+        this(net, feedback, OutputTarget.mean(beta), sigma, Objective.MEULEMANS, noise);
+    }
+
+    /** A dtp-drl rule with the given output target and DRL objective. */
+    public DtpDrlRule(DenseNetwork net, LayerwiseFeedback feedback, OutputTarget target, double sigma,
+                      Objective objective, NoiseSource noise) {
+        super(net, feedback, target, sigma, noise);
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("dtp-drl needs sigma > 0, got " + sigma);
         }
+        this.objective = objective;
     }
 
     /** The {@link RuleFactory} of dtp-drl: forward weights, then g_2 … g_L, from {@code init}. */
     public static DtpDrlRule create(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise) {
-        DenseNetwork net = DenseNetwork.xavierNormal(widths, LearningRules.allBiases(widths), dtype, init);
-        LayerwiseFeedback fb = new LayerwiseFeedback(widths, dtype, init);
-        return new DtpDrlRule(net, fb, c.getDouble(Methods.TARGET_STEPSIZE), c.getDouble(Methods.SIGMA), noise);
+        DenseNetwork net = LearningRules.forwardNetwork(c, widths, LearningRules.allBiases(widths), dtype, init);
+        LayerwiseFeedback fb = new LayerwiseFeedback(widths, LearningRules.biases(c),
+                LearningRules.learnedFeedbackInit(c), true, dtype, init);
+        OutputTarget target = LearningRules.outputTarget(c);
+        Objective objective = new Objective(!Methods.CLEAN.equals(c.getString(Methods.DRL_TARGET)),
+                c.getBoolean(Methods.DIFF_TERM_GRAD), c.getBoolean(Methods.INV_SIGMA2_SCALE), target.sum());
+        return new DtpDrlRule(net, fb, target, c.getDouble(Methods.SIGMA), objective, noise);
     }
 
     @Override
@@ -49,6 +73,14 @@ public final class DtpDrlRule extends LayerwiseRule {
         }
         feedback.forgetCleanOutputs();                      // the feedback step follows
         return total;
+    }
+
+    @Override
+    public double computeLayerFeedbackGradients(ForwardPass pass, int layer) {
+        double loss = layerLoss(pass, layer, DifferenceReconstruction.drawNoise(pass.h(layer - 1), noise),
+                feedback.cleanOutputs(pass));
+        feedback.forgetCleanOutputs();                      // layer's map changes before the next layer's loss
+        return loss;
     }
 
     /**
@@ -63,14 +95,20 @@ public final class DtpDrlRule extends LayerwiseRule {
         }
         AffineFeedback g = feedback.map(i);
         INDArray gt = g.apply(t);                                             // g_i(t_i)
-        INDArray r = gt.sub(clean[i]).subi(shift);                // ĥ − h̃ = g_i(t_i) − g_i(h_i) − σε
-        double count = r.length();
+        INDArray r = gt.sub(clean[i]);                            // ĥ − h = g_i(t_i) − g_i(h_i)
+        if (objective.noisyTarget()) {
+            r.subi(shift);                                        // ĥ − h̃ ([M])
+        }
+        double count = objective.perSampleSum() ? r.rows() : r.length();
+        double scale = objective.invSigma2Scale() ? 1 / (sigma * sigma) : 1;
         double norm = r.norm2Number().doubleValue();
-        double loss = norm * norm / (sigma * sigma * count);
-        double s = 2 / (sigma * sigma * count);
+        double loss = norm * norm * scale / count;
+        double s = 2 * scale / count;
         g.zeroGradient();
         g.accumulateGradient(t, gt, r.mul(s));
-        g.accumulateGradient(pass.h(i), clean[i], r.muli(-s));
+        if (objective.diffTermGrad()) {
+            g.accumulateGradient(pass.h(i), clean[i], r.muli(-s));
+        }
         return loss;
     }
 }

@@ -73,6 +73,11 @@ public final class DtpRule extends LayerwiseRule {
         return total;
     }
 
+    @Override
+    public double computeLayerFeedbackGradients(ForwardPass pass, int layer) {
+        return layerLoss(pass, layer, DifferenceReconstruction.drawNoise(pass.h(layer - 1), noise));
+    }
+
     /**
      * ℓ_i for the given noise ε (B × n_{i-1}, consumed), writing ∂ℓ_i/∂(Q_i, c_i) into their gradient buffers.
      */

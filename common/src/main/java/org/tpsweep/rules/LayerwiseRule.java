@@ -41,6 +41,12 @@ public abstract class LayerwiseRule extends ForwardRule {
         return feedback.parameters();
     }
 
+    /** Q_i and c_i of g_i (i = 2..L). */
+    @Override
+    public final List<Parameter> feedbackParameters(int layer) {
+        return layer >= 2 && layer <= net.numLayers() ? feedback.map(layer).parameters() : List.of();
+    }
+
     @Override
     public final void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
         feedback.localUpdates(pass, target.displacement(lossGradient), grads);

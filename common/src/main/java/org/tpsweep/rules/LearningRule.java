@@ -42,6 +42,24 @@ public interface LearningRule {
         return Map.of();
     }
 
+    /**
+     * The trained feedback parameters of layer i's feedback map, for [F]'s layer-by-layer feedback iteration
+     * (ALGORITHMS.md §1b); empty for a layer without trained feedback.
+     */
+    default List<Parameter> feedbackParameters(int layer) {
+        return List.of();
+    }
+
+    /**
+     * [F]'s feedback iteration for one layer (ALGORITHMS.md §1b): fresh noise, the rule's loss ℓ_i with the
+     * feedback weights as they are now (those of upper layers already updated in this iteration), its gradient
+     * into layer i's feedback parameters only; returns ℓ_i. Rules without it throw.
+     */
+    default double computeLayerFeedbackGradients(ForwardPass pass, int layer) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no layer-by-layer feedback "
+                + "iteration ([F]'s schedule)");
+    }
+
     /** True when the rule has feedback parameters trained by a feedback loss (pre-training, feedback epochs). */
     default boolean trainsFeedback() {
         return !feedbackParameters().isEmpty();

@@ -39,8 +39,9 @@ import org.tpsweep.rules.LearningRules;
  * epochs; then per epoch and minibatch: forward pass → forward gradients → one feedback step on the same pass
  * → forward optimiser step; {@code extra_fb_epochs} feedback-only epochs after each epoch; then validation
  * and test. [F]'s schedule ({@code schedule: f}, §2b): K = {@code epochs_backward} feedback-only pre-training
- * epochs; per minibatch K feedback iterations, each on a new forward pass, then a new forward pass, the targets
- * and the forward step; no feedback-only epochs. Separate optimisers for forward and feedback parameters (Adam,
+ * epochs; per minibatch K feedback iterations, each on a new forward pass and over layers L..2 (each layer's
+ * loss with fresh noise, then at once that layer's step), then a new forward pass, the targets and the forward
+ * step; no feedback-only epochs. Separate optimisers for forward and feedback parameters (Adam,
  * or SGD under {@code optimizer: sgd}), the forward lr divided by β when {@code normalize_lr}. A non-finite
  * loss ends the run with status {@code diverged}.
  */
@@ -60,6 +61,8 @@ public final class Trainer {
     private final LearningRule rule;
     private final Optimizer forwardOptimizer;
     private final Optimizer feedbackOptimizer;
+    /** [F]'s schedule: one optimiser per layer's feedback parameters, stepped layer by layer L..2; else null. */
+    private final java.util.NavigableMap<Integer, Optimizer> layerOptimizers;
     /** K feedback iterations per minibatch before the targets ([F]'s schedule, ALGORITHMS.md §2b); 0 for [M]'s. */
     private final int feedbackIterations;
     /** Evaluation minibatch size ({@code eval_batch_size}; [M]'s 128 for methods without the key). */
@@ -102,6 +105,7 @@ public final class Trainer {
         this.alignment = AlignmentMonitor.of(config, rule);
         this.forwardOptimizer = forwardOptimizer(config, trainedForwardParameters(config, rule));
         this.feedbackOptimizer = rule.trainsFeedback() ? feedbackOptimizer(config, rule.feedbackParameters()) : null;
+        this.layerOptimizers = rule.trainsFeedback() && scheduleF(config) ? layerOptimizers(config, rule) : null;
         this.feedbackIterations = scheduleF(config) ? config.getInt(Conventions.EPOCHS_BACKWARD) : 0;
         this.evalBatch = config.has(Conventions.EVAL_BATCH_SIZE) ? config.getInt(Conventions.EVAL_BATCH_SIZE)
                 : Evaluator.AUTHORS_BATCH;
@@ -123,6 +127,22 @@ public final class Trainer {
             return rule.forwardParameters();
         }
         return rule.forwardParameters().stream().filter(p -> p.name().equals("W1") || p.name().equals("b1")).toList();
+    }
+
+    /** [F]'s per-layer feedback optimisers, highest layer first. */
+    private static java.util.NavigableMap<Integer, Optimizer> layerOptimizers(RunConfig c, LearningRule rule) {
+        java.util.NavigableMap<Integer, Optimizer> byLayer = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        for (int i = rule.network().numLayers(); i >= 1; i--) {
+            List<Parameter> params = rule.feedbackParameters(i);
+            if (!params.isEmpty()) {
+                byLayer.put(i, feedbackOptimizer(c, params));
+            }
+        }
+        if (byLayer.isEmpty()) {
+            throw new IllegalArgumentException(c.method() + " has no layer-by-layer feedback iteration for [F]'s "
+                    + "schedule (schedule: f)");
+        }
+        return byLayer;
     }
 
     /** BN cannot standardise a minibatch of one sample: refuses a set whose last minibatch would have one. */
@@ -182,8 +202,14 @@ public final class Trainer {
         return forwardOptimizer.steps();
     }
 
-    /** Steps taken so far by the feedback optimiser (0 for rules without trained feedback). */
+    /**
+     * Steps taken so far by the feedback optimiser (0 for rules without trained feedback); under [F]'s schedule
+     * the sum over the per-layer optimisers.
+     */
     public long feedbackSteps() {
+        if (layerOptimizers != null) {
+            return layerOptimizers.values().stream().mapToLong(Optimizer::steps).sum();
+        }
         return feedbackOptimizer == null ? 0 : feedbackOptimizer.steps();
     }
 
@@ -308,13 +334,28 @@ public final class Trainer {
         }
     }
 
+    /**
+     * One feedback update on {@code pass}: [M]'s one step of all layers with the pre-step weights, or [F]'s
+     * iteration over layers L..2, each layer's loss (fresh noise) followed at once by its own step.
+     */
     private void feedbackStep(ForwardPass pass, StepListener.Step step) {
-        double loss = rule.computeFeedbackGradients(pass);
-        if (!Double.isFinite(loss)) {
-            throw new Divergence("non-finite feedback loss in epoch " + step.epoch());
+        if (layerOptimizers != null) {
+            for (java.util.Map.Entry<Integer, Optimizer> layer : layerOptimizers.entrySet()) {
+                requireFinite(rule.computeLayerFeedbackGradients(pass, layer.getKey()), step);
+                layer.getValue().step();
+                steps.afterStep(step);
+            }
+            return;
         }
+        requireFinite(rule.computeFeedbackGradients(pass), step);
         feedbackOptimizer.step();
         steps.afterStep(step);
+    }
+
+    private static void requireFinite(double feedbackLoss, StepListener.Step step) {
+        if (!Double.isFinite(feedbackLoss)) {
+            throw new Divergence("non-finite feedback loss in epoch " + step.epoch());
+        }
     }
 
     /** Internal signal that the run diverged. */

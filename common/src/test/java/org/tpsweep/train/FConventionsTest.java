@@ -207,7 +207,10 @@ class FConventionsTest {
         }
     }
 
-    /** [F]'s schedule (§2b): K pre-training epochs, then per minibatch K feedback iterations before one forward step. */
+    /**
+     * [F]'s schedule (§2b): K pre-training epochs, then per minibatch K feedback iterations before one forward
+     * step; each iteration goes over layers L..2, each layer stepped at once (§1b), so Q_3 moves before Q_2.
+     */
     @Test
     void theFScheduleRunsKFeedbackIterationsBeforeEachForwardStep() {
         RunConfig c = config(Methods.DTP, Map.of(Conventions.KEY, "f", Conventions.EPOCHS_BACKWARD, 2,
@@ -215,13 +218,36 @@ class FConventionsTest {
                 Methods.NO_VAL_SET, true, Methods.EPOCHS_FB, 6, Methods.EXTRA_FB_EPOCHS, 3));
         LabeledData data = toyData(5, 3, 2, 4);                       // 3 minibatches: 2, 2, 1
         List<String> steps = new ArrayList<>();
-        TrainerHooks hooks = TrainerHooks.none().withSteps(s -> steps.add(s.phase().name().charAt(0) + ""
-                + s.batch() + s.optimizer().name().charAt(1)));
-        Trainer trainer = new Trainer(c, new Split(data, data.select(new int[0])), data, hooks);
-        assertEquals(RunStatus.OK, trainer.train(EpochListener.NONE).status());
-        // P = pretrain, T = train; E = fEedback, O = fOrward; epochs_fb and extra_fb_epochs are not [F]'s
-        assertEquals(List.of("P0E", "P1E", "P2E", "P0E", "P1E", "P2E",
-                "T0E", "T0E", "T0O", "T1E", "T1E", "T1O", "T2E", "T2E", "T2O"), steps);
+        List<String> moved = new ArrayList<>();
+        Trainer[] holder = new Trainer[1];
+        Map<String, INDArray> last = new HashMap<>();
+        TrainerHooks hooks = TrainerHooks.none().withSteps(s -> {
+            steps.add(s.phase().name().charAt(0) + "" + s.batch() + s.optimizer().name().charAt(1));
+            StringBuilder m = new StringBuilder();
+            for (org.tpsweep.optim.Parameter p : holder[0].rule().feedbackParameters()) {
+                if (!p.value().equals(last.get(p.name()))) {
+                    m.append(p.name());
+                }
+                last.put(p.name(), copy(p.value()));
+            }
+            moved.add(m.toString());
+        });
+        holder[0] = new Trainer(c, new Split(data, data.select(new int[0])), data, hooks);
+        holder[0].rule().feedbackParameters().forEach(p -> last.put(p.name(), copy(p.value())));
+        assertEquals(RunStatus.OK, holder[0].train(EpochListener.NONE).status());
+        // P = pretrain, T = train; E = fEedback (one per layer), O = fOrward; epochs_fb, extra_fb_epochs unused
+        List<String> expected = new ArrayList<>();
+        for (int e = 0; e < 2; e++) {
+            for (int b = 0; b < 3; b++) {
+                expected.addAll(List.of("P" + b + "E", "P" + b + "E"));
+            }
+        }
+        for (int b = 0; b < 3; b++) {
+            expected.addAll(List.of("T" + b + "E", "T" + b + "E", "T" + b + "E", "T" + b + "E", "T" + b + "O"));
+        }
+        assertEquals(expected, steps);
+        assertEquals(List.of("Q3", "Q2", "Q3", "Q2"), moved.subList(0, 4), "layer L first, each stepped alone");
+        assertEquals(2 * 3 * 2 + 3 * 4, holder[0].feedbackSteps());
     }
 
     /** dtp's feedback loss under [F]: ℓ_i = mean_b Σ_units (g_i(f_i(h̃)) − h̃)², no σ scale, no floor. */

@@ -366,6 +366,7 @@ public record SweepSpec(String source, String name, List<String> datasets, List<
             }
             ParamDef def = defs.get(e.getKey());
             if (def == null) {
+                Methods.refuseMissingJacobianKey(md, e.getKey(), where);
                 List<String> allowed = new ArrayList<>(defs.keySet());
                 allowed.addAll(METHOD_KEYS);
                 throw new ConfigException(where + ": unknown hyperparameter '" + e.getKey() + "' for method " + method
