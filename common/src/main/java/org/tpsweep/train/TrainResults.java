@@ -3,6 +3,7 @@ package org.tpsweep.train;
 import java.time.Instant;
 import java.util.List;
 import org.tpsweep.metrics.AngleStats;
+import org.tpsweep.metrics.JacobianStats;
 
 /**
  * Summarises a run's epochs into a {@link TrainResult}: best epoch = first argmin of validation error (ALGORITHMS.md
@@ -13,7 +14,7 @@ final class TrainResults {
     }
 
     static TrainResult of(RunStatus status, String message, List<EpochMetrics> epochs, List<AngleStats> angles,
-                          String selectedDamping, Instant started) {
+                          String selectedDamping, Instant started, List<JacobianStats> jacobians) {
         int best = 0;
         double bestVal = Double.NaN;
         double testAtBest = Double.NaN;
@@ -30,6 +31,6 @@ final class TrainResults {
         double finalTrainLoss = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).trainLoss();
         double secondsPerEpoch = epochs.isEmpty() ? Double.NaN : secondsSum / epochs.size();
         return new TrainResult(status, message, epochs, best, testAtBest, bestVal, finalTrainLoss, secondsPerEpoch,
-                started, Instant.now(), angles, selectedDamping);
+                started, Instant.now(), angles, selectedDamping, jacobians);
     }
 }

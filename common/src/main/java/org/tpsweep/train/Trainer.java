@@ -20,6 +20,7 @@ import org.tpsweep.data.SampleOrder;
 import org.tpsweep.data.Split;
 import org.tpsweep.data.TrainTestData;
 import org.tpsweep.metrics.AngleStats;
+import org.tpsweep.metrics.JacobianStats;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.nn.GaussianNoise;
 import org.tpsweep.nn.Loss;
@@ -72,6 +73,8 @@ public final class Trainer {
     private final Loss lossFunction;
     private final boolean freezeForward;
     private final AlignmentMonitor alignment;
+    /** [F]'s Jacobian conditions after each epoch and before the first (option jacobians); null when off. */
+    private final JacobianMonitor jacobians;
 
     public Trainer(RunConfig config, TrainTestData data) {
         this(config, data, TrainerHooks.none());
@@ -109,6 +112,7 @@ public final class Trainer {
         this.feedbackIterations = scheduleF(config) ? config.getInt(Conventions.EPOCHS_BACKWARD) : 0;
         this.evalBatch = config.has(Conventions.EVAL_BATCH_SIZE) ? config.getInt(Conventions.EVAL_BATCH_SIZE)
                 : Evaluator.AUTHORS_BATCH;
+        this.jacobians = JacobianMonitor.of(config, rule, validation.n() > 0 ? validation : test, dtype, evalBatch);
         if (rule.network().anyBatchNorm()) {
             requireNoSingleSampleBatch("training set", train.n(), batchSize);
             requireNoSingleSampleBatch("validation set", validation.n(), evalBatch);
@@ -218,6 +222,7 @@ public final class Trainer {
         Instant started = Instant.now();
         List<EpochMetrics> epochs = new ArrayList<>();
         List<AngleStats> angles = new ArrayList<>();
+        List<JacobianStats> jacobianStats = new ArrayList<>();
         String selectedDamping = "";
         try {
             if (rule.trainsFeedback()) {
@@ -225,6 +230,9 @@ public final class Trainer {
                 for (int e = 0; e < pretrain; e++) {
                     feedbackEpoch(StepListener.Phase.PRETRAIN, 0);
                 }
+            }
+            if (jacobians != null) {                     // epoch 0: after the pre-training, before any training epoch
+                jacobianStats.addAll(jacobians.measure(0));
             }
             int total = config.getInt(Methods.EPOCHS);
             for (int epoch = 1; epoch <= total; epoch++) {
@@ -247,6 +255,9 @@ public final class Trainer {
                 if (alignment != null) {
                     angles.addAll(alignment.flush(epoch));
                 }
+                if (jacobians != null) {
+                    jacobianStats.addAll(jacobians.measure(epoch));
+                }
                 EpochMetrics m = new EpochMetrics(epoch, lossAndError[0], lossAndError[1], val.loss(), val.error(),
                         tst.loss(), tst.error(), seconds, fbSeconds, val.batchAveragedError(),
                         tst.batchAveragedError());
@@ -255,7 +266,8 @@ public final class Trainer {
                 if (earlyStop(epoch, lossAndError[1])) {
                     return TrainResults.of(RunStatus.STOPPED, String.format("early stop after epoch %d: training "
                             + "accuracy %.4f < %.2f", epoch, 1 - lossAndError[1],
-                            Datasets.earlyStopAccuracy(config.dataset())), epochs, angles, selectedDamping, started);
+                            Datasets.earlyStopAccuracy(config.dataset())), epochs, angles, selectedDamping, started,
+                            jacobianStats);
                 }
                 if (epoch == DAMPING_SEARCH_EPOCH && config.getBoolean(Methods.GN_DAMPING_SEARCH)) {
                     DampingSearch.Outcome found = DampingSearch.run(rule, train, batchSize, dtype, lossFunction,
@@ -265,9 +277,10 @@ public final class Trainer {
                     break;
                 }
             }
-            return TrainResults.of(RunStatus.OK, "", epochs, angles, selectedDamping, started);
+            return TrainResults.of(RunStatus.OK, "", epochs, angles, selectedDamping, started, jacobianStats);
         } catch (Divergence d) {
-            return TrainResults.of(RunStatus.DIVERGED, d.getMessage(), epochs, angles, selectedDamping, started);
+            return TrainResults.of(RunStatus.DIVERGED, d.getMessage(), epochs, angles, selectedDamping, started,
+                    jacobianStats);
         }
     }
 

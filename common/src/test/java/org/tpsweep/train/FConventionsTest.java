@@ -401,6 +401,36 @@ class FConventionsTest {
         TrainingCheck.lowersTrainingLoss(Methods.FW_DTP_BN, Map.of());
     }
 
+    /** SGD settings under which [F]'s learned-feedback rules train (their defaults are [F]'s code defaults). */
+    private static Map<String, Object> fTrainingSettings() {
+        return Map.of(Conventions.KEY, "f", Methods.LR, 0.1, Methods.TARGET_STEPSIZE, 0.5, Methods.LR_FB, 0.01,
+                Methods.SIGMA, 0.1, Conventions.EPOCHS_BACKWARD, 2);
+    }
+
+    /** ALGORITHMS.md §6 check 10 under [F]'s conventions for the rules with learned feedback (tp excepted). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dtp", "dtp-drl", "l-drl-f"})
+    void learnedFeedbackRulesLowerTheTrainingLossUnderFConventions(String method) {
+        TrainingCheck.lowersTrainingLoss(method, fTrainingSettings());
+    }
+
+    /** [F] Table 2's point about TP: on a non-invertible network plain TP does worse than DTP (§6, [F] items). */
+    @Test
+    void tpDoesWorseThanDtpOnANonInvertibleNetwork() {
+        double[] finalLoss = new double[2];
+        String[] methods = {Methods.TP, Methods.DTP};
+        for (int k = 0; k < 2; k++) {
+            Map<String, Object> p = new HashMap<>(fTrainingSettings());
+            p.put(Methods.EPOCHS, 2);
+            p.put(Methods.TRAIN_SUBSET, 2000);
+            TrainResult r = new Trainer(config(methods[k], p), TrainingCheck.mnist()).train(EpochListener.NONE);
+            assertEquals(RunStatus.OK, r.status(), methods[k] + ": " + r.message());
+            finalLoss[k] = r.finalTrainLoss();
+        }
+        assertTrue(finalLoss[0] > 1.5 * finalLoss[1], "784-256×5-10 is not invertible: tp's final training loss "
+                + finalLoss[0] + " should be well above dtp's " + finalLoss[1]);
+    }
+
     /** ALGORITHMS.md §6 check 10 for fa with its defaults ([F]'s conventions; placeholder lr 0.1). */
     @Test
     void faLowersTheTrainingLossOfAnMnistSubset() {
