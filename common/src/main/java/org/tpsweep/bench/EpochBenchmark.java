@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.config.ConfigException;
+import org.tpsweep.config.Conventions;
 import org.tpsweep.config.MethodDescriptor;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
@@ -25,10 +26,14 @@ import org.tpsweep.train.Trainer;
  * used. Each measurement is one epoch of a fresh run, after a warm-up run of every method and precision on a
  * 5000-sample subset; min and median over the repeats.
  * <pre>
- *   bench [--methods bp,ddtp-linear,…] [--precisions float64,float32] [--repeats 3] [--threads 1]
+ *   bench [--methods bp,ddtp-linear,…] [--precisions float64,float32] [--conventions m,f] [--repeats 3]
+ *         [--threads 1]
  * </pre>
- * Defaults: every method, float64. {@code x_bp} is the median training epoch over bp's of the same precision
- * (bp must come first in --methods for it).
+ * Defaults: every method, float64, conventions m. Under {@code --conventions f} only the methods with the
+ * conventions setting run, with [F]'s schedule (K = 5 feedback iterations per minibatch, inside the measured
+ * training epoch; the K pre-training epochs run first and are not measured). {@code x_bp} is the median training
+ * epoch over bp's of the same precision and conventions (bp must come first in --methods for it);
+ * {@code x_fwdtp_bn} the same over fw-dtp-bn's (ALGORITHMS.md §4 Wall time: [F] reports FW-DTP at 2.9× BP).
  * <pre>
  * </pre>
  */
@@ -45,39 +50,62 @@ public final class EpochBenchmark {
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().availableProcessors(),
                 FastTanh.vectorised() ? "vector-api" : "nd4j", Nd4j.getBackend().getClass().getSimpleName());
         TrainTestData mnist = DatasetCache.get("mnist", DataDirectory.resolve());
-        for (String precision : o.precisions) {          // warm-up: native load, JIT of every code path
-            for (String method : o.methods) {
-                run(mnist, method, precision, 0, 5000);
+        for (String conventions : o.conventions) {
+            for (String precision : o.precisions) {          // warm-up: native load, JIT of every code path
+                for (String method : methods(o, conventions)) {
+                    run(mnist, method, precision, conventions, 0, 5000);
+                }
             }
         }
-        System.out.printf("%-15s %-8s %9s %9s %8s %8s %9s%n", "method", "dtype", "train_min", "train_med", "fb_min",
-                "fb_med", "x_bp");
-        for (String precision : o.precisions) {
-            double bpTrain = Double.NaN;
-            for (String method : o.methods) {
-                List<Double> trainSec = new ArrayList<>();
-                List<Double> fbSec = new ArrayList<>();
-                for (int r = 0; r < o.repeats; r++) {
-                    EpochMetrics m = run(mnist, method, precision, r + 1, 0);
-                    trainSec.add(m.seconds());
-                    fbSec.add(m.feedbackSeconds());
+        System.out.printf("%-15s %-4s %-8s %9s %9s %8s %8s %6s %10s%n", "method", "conv", "dtype", "train_min",
+                "train_med", "fb_min", "fb_med", "x_bp", "x_fwdtp_bn");
+        for (String conventions : o.conventions) {
+            for (String precision : o.precisions) {
+                double bpTrain = Double.NaN;
+                double fwTrain = Double.NaN;
+                for (String method : methods(o, conventions)) {
+                    List<Double> trainSec = new ArrayList<>();
+                    List<Double> fbSec = new ArrayList<>();
+                    for (int r = 0; r < o.repeats; r++) {
+                        EpochMetrics m = run(mnist, method, precision, conventions, r + 1, 0);
+                        trainSec.add(m.seconds());
+                        fbSec.add(m.feedbackSeconds());
+                    }
+                    boolean hasFb = Methods.get(method).byKey().containsKey(Methods.EXTRA_FB_EPOCHS)
+                            && median(fbSec) > 0;
+                    if (method.equals(Methods.BP)) {
+                        bpTrain = median(trainSec);
+                    }
+                    if (method.equals(Methods.FW_DTP_BN)) {
+                        fwTrain = median(trainSec);
+                    }
+                    System.out.printf("%-15s %-4s %-8s %9.2f %9.2f %8s %8s %6s %10s%n", method, conventions,
+                            precision, min(trainSec), median(trainSec),
+                            hasFb ? String.format("%.2f", min(fbSec)) : "-",
+                            hasFb ? String.format("%.2f", median(fbSec)) : "-", ratio(trainSec, bpTrain),
+                            ratio(trainSec, fwTrain));
                 }
-                boolean hasFb = Methods.get(method).byKey().containsKey(Methods.EXTRA_FB_EPOCHS)
-                        && median(fbSec) > 0;
-                if (method.equals(Methods.BP)) {
-                    bpTrain = median(trainSec);
-                }
-                System.out.printf("%-15s %-8s %9.2f %9.2f %8s %8s %9s%n", method, precision, min(trainSec),
-                        median(trainSec), hasFb ? String.format("%.2f", min(fbSec)) : "-",
-                        hasFb ? String.format("%.2f", median(fbSec)) : "-",
-                        Double.isNaN(bpTrain) ? "-" : String.format("%.2f", median(trainSec) / bpTrain));
             }
         }
     }
 
-    private static EpochMetrics run(TrainTestData data, String method, String precision, long seed, int subset) {
+    /** The methods of the run that take {@code conventions} (every method under m; those with the setting under f). */
+    private static List<String> methods(Options o, String conventions) {
+        return o.methods.stream().filter(m -> Conventions.M.equals(conventions)
+                || Methods.get(m).byKey().containsKey(Conventions.KEY)).toList();
+    }
+
+    private static String ratio(List<Double> seconds, double reference) {
+        return Double.isNaN(reference) ? "-" : String.format("%.2f", median(seconds) / reference);
+    }
+
+    private static EpochMetrics run(TrainTestData data, String method, String precision, String conventions,
+                                    long seed, int subset) {
         Map<String, Object> p = new java.util.HashMap<>(Map.of(Methods.EPOCHS, 1, Methods.PRECISION, precision,
                 Methods.TRAIN_SUBSET, subset));
+        if (Methods.get(method).byKey().containsKey(Conventions.KEY)) {
+            p.put(Conventions.KEY, conventions);
+        }
         if (Methods.get(method).byKey().containsKey(Methods.EPOCHS_FB)) {
             p.put(Methods.EPOCHS_FB, 0);
             p.put(Methods.EXTRA_FB_EPOCHS, 1);
@@ -100,11 +128,13 @@ public final class EpochBenchmark {
     }
 
     /** Parsed command-line options. */
-    private record Options(List<String> methods, List<String> precisions, int repeats, int threads) {
+    private record Options(List<String> methods, List<String> precisions, List<String> conventions, int repeats,
+                           int threads) {
         static Options parse(String[] args) {
             List<String> methods = Methods.all().stream().map(MethodDescriptor::name)
                     .filter(LearningRules::has).toList();
             List<String> precisions = List.of("float64");
+            List<String> conventions = List.of(Conventions.M);
             int repeats = 3;
             int threads = 1;
             for (int k = 0; k < args.length; k++) {
@@ -127,13 +157,21 @@ public final class EpochBenchmark {
                             }
                         }
                     }
+                    case "--conventions" -> {
+                        conventions = Arrays.asList(value.split(","));
+                        for (String c : conventions) {
+                            if (!c.equals(Conventions.M) && !c.equals(Conventions.F)) {
+                                throw new ConfigException("bench: unknown conventions '" + c + "'; allowed: m, f");
+                            }
+                        }
+                    }
                     case "--repeats" -> repeats = positive(key, value);
                     case "--threads" -> threads = positive(key, value);
                     default -> throw new ConfigException("bench: unknown option '" + key
-                            + "'; allowed: --methods, --precisions, --repeats, --threads");
+                            + "'; allowed: --methods, --precisions, --conventions, --repeats, --threads");
                 }
             }
-            return new Options(methods, precisions, repeats, threads);
+            return new Options(methods, precisions, conventions, repeats, threads);
         }
 
         private static int positive(String key, String value) {

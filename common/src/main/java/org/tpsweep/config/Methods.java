@@ -69,6 +69,8 @@ public final class Methods {
     public static final String TP = "tp";
     public static final String FW_DTP_BN = "fw-dtp-bn";
     public static final String L_DRL_F = "l-drl-f";
+    /** Reproduction only: [F]'s BP/FA code uses a_{i-1} in place of h_{i-1} in ∇W_i (ALGORITHMS.md §3b). */
+    public static final String FA_BP_PREACT_BUG = "fa_bp_preact_bug";
     /** dtp-drl's reference: noisy h̃_{i-1} ([M]) or clean h_{i-1} ([F]-DRL). */
     public static final String DRL_TARGET = "drl_target";
     public static final String NOISY = "noisy";
@@ -108,7 +110,7 @@ public final class Methods {
         register(new MethodDescriptor(BP,
                 "backpropagation of the batch-mean cross-entropy, Adam (Meulemans et al. 2020 baseline)",
                 concat(runParams(), forwardParams(0.0002970474733093798, 1.0, 0.99, 0.999, 6.927830087224072e-08),
-                        Conventions.params(Conventions.M, false))));
+                        List.of(preactBug()), Conventions.params(Conventions.M, false))));
         register(new MethodDescriptor(DFA,
                 "direct feedback alignment with fixed Xavier-normal output-to-layer feedback ([M]'s DMLPDTP2 "
                         + "form; mnist_DFA)",
@@ -161,7 +163,7 @@ public final class Methods {
                 "feedback alignment ([F]'s FA row): backpropagation with each W_iᵀ replaced by a fixed random B_i "
                         + "~ N(mean(W_i⁰), std(W_i⁰)²); [F]'s conventions by default; lr 0.1 is a placeholder, "
                         + "not a published setting",
-                concat(runParams("float32"), forwardParams(0.1, 1.0, 0.9, 0.999, 1e-8),
+                concat(runParams("float32"), forwardParams(0.1, 1.0, 0.9, 0.999, 1e-8), List.of(preactBug()),
                         Conventions.params(Conventions.F, false))));
         register(new MethodDescriptor(DTP_PRETRAINED,
                 "dtp with the DRL schedule: feedback pre-training, interleaved feedback epochs, feedback "
@@ -288,6 +290,11 @@ public final class Methods {
                     + "have BN, which method " + method.name() + " does not; allowed: jacobian_bn_mode on "
                     + withKey(JACOBIAN_BN_MODE));
         }
+    }
+
+    private static ParamDef preactBug() {
+        return ParamDef.flag(FA_BP_PREACT_BUG, false, "reproduction only: use the pre-activation a_{i-1} in place "
+                + "of h_{i-1} in ∇W_i (i ≥ 2), as the BP and FA code of Shibuya et al. 2023 does (its Table-2 rows)");
     }
 
     private static ParamDef sizeHiddenFb() {

@@ -7,10 +7,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.MatMul;
 import org.tpsweep.nn.NoiseSource;
 import org.tpsweep.optim.Parameter;
 
@@ -23,11 +23,16 @@ import org.tpsweep.optim.Parameter;
  */
 public final class FeedbackAlignmentRule extends ForwardRule {
     private final INDArray[] backward;
+    private final boolean preactBug;
 
-    /** @param backward B_i at index i (i = 2..L; entries 0 and 1 unused), each shaped like W_i */
-    public FeedbackAlignmentRule(DenseNetwork net, INDArray[] backward) {
+    /**
+     * @param backward  B_i at index i (i = 2..L; entries 0 and 1 unused), each shaped like W_i
+     * @param preactBug [F]'s bug: a_{i-1} instead of h_{i-1} in ∇W_i, i ≥ 2 (reproduction only)
+     */
+    public FeedbackAlignmentRule(DenseNetwork net, INDArray[] backward, boolean preactBug) {
         super(net);
         this.backward = backward.clone();
+        this.preactBug = preactBug;
     }
 
     /** The {@link RuleFactory} of fa: forward weights, then B_2 … B_L from the same stream. */
@@ -40,7 +45,7 @@ public final class FeedbackAlignmentRule extends ForwardRule {
             b[i] = Nd4j.createUninitialized(dtype, w.rows(), w.columns());
             Nd4j.randn(w.meanNumber().doubleValue(), w.stdNumber().doubleValue(), b[i], init);
         }
-        return new FeedbackAlignmentRule(net, b);
+        return new FeedbackAlignmentRule(net, b, c.getBoolean(Methods.FA_BP_PREACT_BUG));
     }
 
     /** None: the feedback is fixed. */
@@ -61,14 +66,7 @@ public final class FeedbackAlignmentRule extends ForwardRule {
 
     @Override
     public void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
-        INDArray delta = lossGradient;                                          // ∂ℒ/∂a_L
-        for (int i = net.numLayers(); i >= 1; i--) {
-            LocalUpdate.outerProduct(pass.h(i - 1), delta, 1.0, grads.weight(i), grads.bias(i));
-            if (i > 1) {
-                INDArray back = MatMul.times(delta, backward[i], false, true);   // δ_i B_iᵀ
-                delta = back.muli(LocalUpdate.tanhDerivative(pass.h(i - 1)));
-            }
-        }
+        BackpropRule.backpropagate(net, pass, lossGradient, i -> backward[i], preactBug, grads);
     }
 
     @Override

@@ -40,7 +40,8 @@ public final class LearningRules {
 
     static {
         register(Methods.BP, (c, widths, dtype, init, noise) ->
-                new BackpropRule(forwardNetwork(c, widths, allBiases(widths), dtype, init)));
+                new BackpropRule(forwardNetwork(c, widths, allBiases(widths), dtype, init),
+                        c.getBoolean(Methods.FA_BP_PREACT_BUG)));
         register(Methods.DDTP_LINEAR, (c, widths, dtype, init, noise) -> {
             DenseNetwork net = DenseNetwork.xavierNormal(widths, withoutLastHiddenBias(widths), dtype, init);
             DirectLinearFeedback fb = new DirectLinearFeedback(widths, dtype, init);

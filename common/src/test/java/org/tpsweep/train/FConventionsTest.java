@@ -315,6 +315,31 @@ class FConventionsTest {
         }
     }
 
+    /** fa_bp_preact_bug ([F]'s BP/FA code, reproduction only): ∇W_i reads a_{i-1} instead of h_{i-1} for i ≥ 2. */
+    @Test
+    void thePreactivationBugOptionReadsAInsteadOfH() {
+        for (String method : List.of(Methods.BP, Methods.FA)) {
+            Map<String, Object> g = new HashMap<>(Map.of(Conventions.KEY, "f", Methods.PRECISION, "float64",
+                    Methods.NUM_HIDDEN, 2, Methods.SIZE_HIDDEN, 6));
+            LearningRule clean = LearningRules.create(config(method, g), 5, 4,
+                    Nd4j.getRandomFactory().getNewRandomInstance(2L), null);
+            g.put(Methods.FA_BP_PREACT_BUG, true);
+            LearningRule bug = LearningRules.create(config(method, g), 5, 4,
+                    Nd4j.getRandomFactory().getNewRandomInstance(2L), null);
+            Batch6 b = new Batch6();
+            ForwardPass pass = clean.network().forward(b.x);
+            INDArray grad = Loss.CROSS_ENTROPY.evaluate(pass.logits(), b.targets, true).gradient();
+            clean.computeForwardGradients(pass, grad.dup());
+            bug.computeForwardGradients(pass, grad.dup());
+            INDArray a2 = pass.h(1).mmul(clean.network().weight(2));                  // a_2 (no biases under f)
+            assertEquals(0.0, bug.weightGradient(3).sub(a2.transpose().mmul(grad)).amaxNumber().doubleValue(), 1e-15,
+                    method + ": ∇W_3 = a_2ᵀ δ_3");
+            assertEquals(0.0, bug.weightGradient(1).sub(clean.weightGradient(1)).amaxNumber().doubleValue(), 0.0,
+                    method + ": layer 1 reads x either way");
+            assertTrue(bug.weightGradient(3).sub(clean.weightGradient(3)).amaxNumber().doubleValue() > 1e-6);
+        }
+    }
+
     /** tp: plain target propagation, τ_{i-1} = g_i(τ_i), no difference correction (ALGORITHMS.md §3b). */
     @Test
     void tpPropagatesTargetsThroughTheFeedbackMapsAlone() {
