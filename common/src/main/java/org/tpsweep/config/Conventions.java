@@ -37,6 +37,10 @@ public final class Conventions {
     public static final String EPOCHS_BACKWARD = "epochs_backward";
     /** m | f: [M]'s per-dataset data normalisation or [F]'s (x/255 − 0.1307)/0.3081 for every dataset. */
     public static final String DATA_NORMALIZATION = "data_normalization";
+    /** random | last: [M]'s seeded random validation split or [F]'s fixed slice, the last samples of the file. */
+    public static final String VALIDATION_SPLIT = "validation_split";
+    public static final String RANDOM = "random";
+    public static final String LAST = "last";
     /** Evaluation minibatch size: the unit of the batch-averaged error, and the BN batch when evaluating. */
     public static final String EVAL_BATCH_SIZE = "eval_batch_size";
 
@@ -64,6 +68,7 @@ public final class Conventions {
         f.put(SCHEDULE, F);
         f.put(DATA_NORMALIZATION, F);
         f.put(EVAL_BATCH_SIZE, 256);
+        f.put(VALIDATION_SPLIT, LAST);
         f.put(Methods.NORMALIZE_LR, false);
         f.put(Methods.FORWARD_WD, 0.0);
         f.put(Methods.FEEDBACK_WD, 0.0);
@@ -74,7 +79,7 @@ public final class Conventions {
     /** The convention keys a method with conventions carries (besides normalize_lr and precision). */
     public static List<String> keys() {
         return List.of(KEY, LOSS_REDUCTION, OPTIMIZER, BIASES, INIT, FEEDBACK_INIT, SCHEDULE, EPOCHS_BACKWARD,
-                DATA_NORMALIZATION, EVAL_BATCH_SIZE);
+                DATA_NORMALIZATION, EVAL_BATCH_SIZE, VALIDATION_SPLIT);
     }
 
     /** The keys {@code conventions: f} sets when the spec leaves them unset. */
@@ -104,6 +109,8 @@ public final class Conventions {
                         + "minibatch and pre-training epochs"),
                 ParamDef.choice(DATA_NORMALIZATION, M, List.of(M, F), "m: per dataset (MNIST (x−0.1307)/0.3081, "
                         + "Fashion-MNIST x, CIFAR (x−0.5)/0.5); f: (x − 0.1307)/0.3081 for every dataset"),
+                ParamDef.choice(VALIDATION_SPLIT, RANDOM, List.of(RANDOM, LAST), "the validation samples: a "
+                        + "seeded random 5000 of the training file ([M]) or its last 5000 ([F]'s search slice)"),
                 ParamDef.integer(EVAL_BATCH_SIZE, 128, 1, 1_000_000, "evaluation minibatch size: the unit of the "
                         + "batch-averaged error ([M] 128) and, with BN, the batch whose statistics normalise ([F] 256)")));
         if (withFeedback) {

@@ -21,6 +21,16 @@ public final class DataSplits {
      *                       0 keeps them all
      */
     public static Split split(LabeledData trainFull, int validationSize, int trainSubset, long seed) {
+        return split(trainFull, validationSize, trainSubset, seed, false);
+    }
+
+    /**
+     * As {@link #split(LabeledData, int, int, long)}, or, with {@code fixedLast}, [F]'s fixed split (ALGORITHMS.md
+     * §1b): the last {@code validationSize} samples validate, the others train in file order (cut to the first
+     * {@code trainSubset}); no permutation, the seed is unused.
+     */
+    public static Split split(LabeledData trainFull, int validationSize, int trainSubset, long seed,
+                              boolean fixedLast) {
         int n = trainFull.n();
         if (validationSize < 0 || validationSize >= n) {
             throw new ConfigException("validation size " + validationSize + " must be in 0.." + (n - 1)
@@ -35,10 +45,22 @@ public final class DataSplits {
                     + " training samples left after holding out " + validationSize + " for validation (maximum "
                     + available + ")");
         }
+        if (fixedLast) {
+            int trainEnd = trainSubset > 0 ? trainSubset : available;
+            return new Split(trainFull.select(range(0, trainEnd)), trainFull.select(range(available, n)));
+        }
         int[] perm = Permutation.random(n, new SplittableRandom(seed));
         int trainEnd = trainSubset > 0 ? validationSize + trainSubset : n;
         LabeledData validation = trainFull.select(Arrays.copyOfRange(perm, 0, validationSize));
         LabeledData train = trainFull.select(Arrays.copyOfRange(perm, validationSize, trainEnd));
         return new Split(train, validation);
+    }
+
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int k = 0; k < r.length; k++) {
+            r[k] = from + k;
+        }
+        return r;
     }
 }

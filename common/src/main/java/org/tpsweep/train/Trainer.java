@@ -83,7 +83,7 @@ public final class Trainer {
     /** A run on {@code data}, split into training and validation sets as the config says, with {@code hooks}. */
     public Trainer(RunConfig config, TrainTestData data, TrainerHooks hooks) {
         this(config, DataSplits.split(data.train(), validationSize(config), config.getInt(Methods.TRAIN_SUBSET),
-                RngStreams.of(config.seed()).splitSeed()), data.test(), hooks);
+                RngStreams.of(config.seed()).splitSeed(), fixedValidationSlice(config)), data.test(), hooks);
     }
 
     /**
@@ -156,6 +156,11 @@ public final class Trainer {
                     + " leaves a minibatch of 1 sample (BN's unbiased std divides by B − 1); choose a batch size "
                     + "that does not leave 1");
         }
+    }
+
+    /** True for [F]'s fixed validation slice (the last samples of the training file), {@code validation_split: last}. */
+    public static boolean fixedValidationSlice(RunConfig c) {
+        return c.has(Conventions.VALIDATION_SPLIT) && Conventions.LAST.equals(c.getString(Conventions.VALIDATION_SPLIT));
     }
 
     /** True when the config runs [F]'s schedule (ALGORITHMS.md §2b). */

@@ -24,11 +24,15 @@ public final class LockstepFixture {
     public record Tensor(long[] shape, double[] values) {
     }
 
-    /** One optimiser step of the recording and every parameter after it. */
-    public record Step(String phase, int epoch, int batch, String optimizer, Map<String, double[]> params) {
+    /**
+     * One optimiser step of the recording and every parameter after it; {@code layer} is the layer a layer-wise
+     * feedback step trained ([F]'s schedule steps one layer at a time), 0 where the fixture does not say.
+     */
+    public record Step(String phase, int epoch, int batch, String optimizer, int layer, Map<String, double[]> params) {
         /** "phase epoch/batch optimizer", for messages. */
         public String describe() {
-            return phase + " epoch " + epoch + " batch " + batch + " " + optimizer + " step";
+            return phase + " epoch " + epoch + " batch " + batch + " " + optimizer + " step"
+                    + (layer > 0 ? " (layer " + layer + ")" : "");
         }
     }
 
@@ -196,7 +200,8 @@ public final class LockstepFixture {
             params.put(e.getKey(), doubles(e.getValue(), where + ".params." + e.getKey()));
         }
         return new Step(field(s, "phase", where).asText(), field(s, "epoch", where).asInt(),
-                field(s, "batch", where).asInt(), field(s, "optimizer", where).asText(), params);
+                field(s, "batch", where).asInt(), field(s, "optimizer", where).asText(), s.path("layer").asInt(0),
+                params);
     }
 
     private Tensor tensor(JsonNode t, String where) {

@@ -37,9 +37,12 @@ public final class LockstepReplay {
     private static final Map<String, Object> NEUTRAL = Map.of("feedback_wd", 0.0, "forward_wd", 0.0,
             "epochs_fb", 0, "extra_fb_epochs", 0);
 
-    /** The comparison after one step: the largest relative error over its parameters and where it is. */
+    /**
+     * The comparison after one step: the largest relative error over its parameters and where it is, and the
+     * largest relative error of each parameter.
+     */
     public record StepCheck(int index, LockstepFixture.Step step, String worstParam, double worstRelError,
-                            int worstElement, double ours, double theirs) {
+                            int worstElement, double ours, double theirs, Map<String, Double> relErrors) {
         boolean ok() {
             return worstRelError <= TOLERANCE;
         }
@@ -57,7 +60,7 @@ public final class LockstepReplay {
         public String table() {
             StringBuilder sb = new StringBuilder(fixture).append('\n');
             for (StepCheck c : checks) {
-                sb.append(String.format("  %2d %-40s max rel err %.2e (%s)%n", c.index(), c.step().describe(),
+                sb.append(String.format("  %2d %-52s max rel err %.2e (%s)%n", c.index(), c.step().describe(),
                         c.worstRelError(), c.worstParam()));
             }
             return sb.toString();
@@ -186,6 +189,7 @@ public final class LockstepReplay {
         int worstAt = -1;
         double worstOurs = 0;
         double worstTheirs = 0;
+        Map<String, Double> relErrors = new LinkedHashMap<>();
         for (Map.Entry<String, double[]> e : theirs.params().entrySet()) {
             INDArray array = live.get(e.getKey());
             if (array == null) {
@@ -202,12 +206,14 @@ public final class LockstepReplay {
             for (double v : ref) {
                 scale = Math.max(scale, Math.abs(v));
             }
+            double paramErr = 0;
             for (int k = 0; k < ref.length; k++) {
                 double diff = Math.abs(ours[k] - ref[k]);
                 double rel = diff == 0 ? 0 : scale == 0 ? Double.POSITIVE_INFINITY : diff / scale;
                 if (Double.isNaN(ours[k]) != Double.isNaN(ref[k])) {
                     rel = Double.POSITIVE_INFINITY;
                 }
+                paramErr = Math.max(paramErr, rel);
                 if (rel > worstErr) {
                     worstErr = rel;
                     worst = e.getKey();
@@ -216,8 +222,9 @@ public final class LockstepReplay {
                     worstTheirs = ref[k];
                 }
             }
+            relErrors.put(e.getKey(), paramErr);
         }
-        return new StepCheck(index, theirs, worst, worstErr, worstAt, worstOurs, worstTheirs);
+        return new StepCheck(index, theirs, worst, worstErr, worstAt, worstOurs, worstTheirs, relErrors);
     }
 
     private static Object value(JsonNode v) {

@@ -52,6 +52,9 @@ class FConventionsTest {
         assertEquals("f", f.getString(Conventions.DATA_NORMALIZATION));
         assertEquals(false, f.getBoolean(Methods.NORMALIZE_LR));
         assertEquals("float32", f.getString(Methods.PRECISION));
+        assertEquals(256, f.getInt(Conventions.EVAL_BATCH_SIZE));
+        assertEquals("last", f.getString(Conventions.VALIDATION_SPLIT));
+        assertEquals(0.0, f.getDouble(Methods.FEEDBACK_WD));
 
         RunConfig mixed = config(Methods.DTP, Map.of(Conventions.KEY, "f", Conventions.OPTIMIZER, "adam",
                 Methods.PRECISION, "float64"));
@@ -79,6 +82,17 @@ class FConventionsTest {
         assertEquals(1.0, org.tpsweep.data.PixelNormalisation.of(m).apply(255), 0.0);
         assertEquals((0 - 0.1307) / 0.3081, org.tpsweep.data.PixelNormalisation.of(f).apply(0), 1e-15);
         assertEquals((1 - 0.1307) / 0.3081, org.tpsweep.data.PixelNormalisation.of(f).apply(255), 1e-15);
+    }
+
+    /** [F]'s search slice: the last 5000 training samples validate, the first ones train, in file order. */
+    @Test
+    void theFValidationSplitIsTheLastSliceOfTheFile() {
+        LabeledData full = toyData(12, 2, 2, 7);
+        org.tpsweep.data.Split s = org.tpsweep.data.DataSplits.split(full, 4, 5, 99L, true);
+        assertArrayEquals(full.select(new int[] {8, 9, 10, 11}).x(), s.validation().x());
+        assertArrayEquals(full.select(new int[] {0, 1, 2, 3, 4}).x(), s.train().x());
+        org.tpsweep.data.Split all = org.tpsweep.data.DataSplits.split(full, 4, 0, 99L, true);
+        assertEquals(8, all.train().n());
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class TrainingCheck {
         RunConfig c = RunConfig.of(method, "mnist", 3, p);
         Trainer trainer = new Trainer(c, mnist());
         LabeledData train = DataSplits.split(mnist().train(), Trainer.validationSize(c), 2000,
-                RngStreams.of(3).splitSeed()).train();
+                RngStreams.of(3).splitSeed(), Trainer.fixedValidationSlice(c)).train();
         DataType dtype = LearningRules.dataType(c);
         double before = Evaluator.evaluate(trainer.rule().network(), train, dtype).loss();
         TrainResult r = trainer.train(EpochListener.NONE);
