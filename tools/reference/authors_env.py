@@ -1,10 +1,15 @@
-"""Runs the authors' code of Meulemans et al. 2020 (meulemansalex/theoretical_framework_for_target_propagation)
-from a checkout outside this project, unchanged: what lockstep.py and reference_stats.py share.
+"""Runs the authors' code from a checkout outside this project, unchanged: what lockstep.py, lockstep_f.py and
+reference_stats.py share.
 
+Meulemans et al. 2020 (meulemansalex/theoretical_framework_for_target_propagation), `prepare`:
 - a stub `tensorboardX` package (its SummaryWriter is never instantiated with save_logs=False);
 - the MNIST raw IDX files linked where torchvision looks for them (<work>/data/MNIST/raw);
 - the working directory set to <work>, since main.py reads './data';
 - `config(name, **overrides)` and `argv(config)`: a final config as the command line run_config.py builds.
+
+Shibuya et al. 2023 (TatsukichiShibuya/Fixed-Weight-Difference-Target-Propagation, code under code/),
+`prepare_f`: a stub `wandb` module (init, log and finish do nothing; runs without --log never call them),
+the same MNIST links (its dataset.py reads torchvision's MNIST from './data') and working directory.
 
 Read the authors' code; never copy it into the project (see ../../../shared/REFERENCE-CODE.md).
 """
@@ -17,18 +22,35 @@ MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
 
 
 def prepare(repo, mnist_dir, work):
-    """Sets up stubs, data links and sys.path; returns the absolute work directory."""
+    """[M]: sets up stubs, data links and sys.path; returns the absolute work directory."""
     repo = os.path.abspath(repo)
-    mnist_dir = os.path.abspath(mnist_dir)
-    work = os.path.abspath(work)
     if not os.path.isfile(os.path.join(repo, "main.py")) or not os.path.isdir(os.path.join(repo, "lib")):
         sys.exit(f"error: {repo} is not a checkout of the authors' code (no main.py and lib/)")
-    stubs = os.path.join(work, "stubs", "tensorboardX")
-    os.makedirs(stubs, exist_ok=True)
-    with open(os.path.join(stubs, "__init__.py"), "w") as f:
-        f.write("class SummaryWriter:\n"
-                "    def __init__(self, *a, **k):\n"
-                "        raise RuntimeError('tensorboardX stub: run with save_logs=False')\n")
+    return _prepare(repo, mnist_dir, work, "tensorboardX/__init__.py",
+                    "class SummaryWriter:\n"
+                    "    def __init__(self, *a, **k):\n"
+                    "        raise RuntimeError('tensorboardX stub: run with save_logs=False')\n")
+
+
+def prepare_f(repo, mnist_dir, work):
+    """[F]: sets up the wandb stub, data links and sys.path (<repo>/code, where Main.py imports its modules
+    from); returns the absolute work directory."""
+    code = os.path.join(os.path.abspath(repo), "code")
+    if not os.path.isfile(os.path.join(code, "Main.py")) or not os.path.isdir(os.path.join(code, "models")):
+        sys.exit(f"error: {repo} is not a checkout of the authors' code (no code/Main.py and code/models/)")
+    return _prepare(code, mnist_dir, work, "wandb.py",
+                    "def init(*a, **k):\n    pass\n\n\n"
+                    "def log(*a, **k):\n    pass\n\n\n"
+                    "def finish(*a, **k):\n    pass\n")
+
+
+def _prepare(code, mnist_dir, work, stub_path, stub_text):
+    mnist_dir = os.path.abspath(mnist_dir)
+    work = os.path.abspath(work)
+    stub = os.path.join(work, "stubs", stub_path)
+    os.makedirs(os.path.dirname(stub), exist_ok=True)
+    with open(stub, "w") as f:
+        f.write(stub_text)
     raw = os.path.join(work, "data", "MNIST", "raw")
     os.makedirs(raw, exist_ok=True)
     for name in MNIST_FILES:
@@ -39,7 +61,7 @@ def prepare(repo, mnist_dir, work):
         if not os.path.exists(dst):
             os.symlink(src, dst)
     sys.path.insert(0, os.path.join(work, "stubs"))
-    sys.path.insert(0, repo)
+    sys.path.insert(0, code)
     os.chdir(work)
     return work
 

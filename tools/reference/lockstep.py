@@ -10,26 +10,21 @@ fixture's loaders and install the recorders, then the authors' function runs as 
     /usr/bin/python3 tools/reference/lockstep.py --repo /tmp/authors-m --mnist data/mnist \
         --out common/src/test/resources/lockstep [--methods dtp,dtp-drl] [--work /tmp/lockstep-work]
 
-Each method runs in its own process. Every run checks that each of the authors' parameters is either
-mapped or listed under "omitted" (unchanged throughout; the one kind the authors' code reads, DFA's
-feedback biases, must stay exactly zero), that mapped feedback marked fixed never moves, that each
-feedback step draws one noise sample per trained feedback map and that no other random draw is reached
+Each method runs in its own process (the command line, the fixture files, the loader and the RNG guards
+are shared with lockstep_f.py through lockstep_common.py). Every run checks that each of the authors'
+parameters is either mapped or listed under "omitted" (unchanged throughout; the one kind the authors' code
+reads, DFA's feedback biases, must stay exactly zero), that mapped feedback marked fixed never moves, that
+each feedback step draws one noise sample per trained feedback map and that no other random draw is reached
 from the authors' code. --check-omitted also reruns every method with the unread omitted parameters set
 to NaN and fails unless the recorded trajectory is unchanged.
 """
-import argparse
-import gzip
-import json
-import math
 import os
-import subprocess
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-N_SAMPLES = 40
-SEED = 42
-POOL = 4  # 28x28 -> 7x7
+sys.dont_write_bytecode = True  # no __pycache__ in the project or the checkout
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lockstep_common import (HERE, N_SAMPLES, SEED, FixtureLoader, flat, git_commit,  # noqa: E402
+                             install_rng_guards, main as harness_main, pooled, write_fixture)
 
 RUN_KEYS = ["batch_size", "epochs", "num_hidden", "size_hidden"]
 FORWARD_KEYS = ["lr", "target_stepsize", "normalize_lr", "beta1", "beta2", "epsilon", "forward_wd"]
@@ -143,12 +138,6 @@ def to_tpsweep(param, transpose):
     return a.T if transpose else a
 
 
-def flat(a):
-    values = [float(v) for v in a.ravel(order="C")]
-    assert all(math.isfinite(v) for v in values), "non-finite value"
-    return values
-
-
 # ---------------------------------------------------------------------------------------------------
 # Recording
 # ---------------------------------------------------------------------------------------------------
@@ -187,38 +176,11 @@ class Recorder:
                            "batch": self.batch, "optimizer": optimizer, "params": self.params()})
 
 
-class FixtureLoader:
-    """The 40 fixture samples in minibatches; a shuffling loader draws and records a fresh order per pass."""
-
-    def __init__(self, x, y, batch_size, rec=None, seed=SEED):
-        import torch
-        self.x, self.y, self.bs, self.rec = x, y, batch_size, rec
-        self.gen = torch.Generator().manual_seed(seed) if rec is not None else None
-
-    def __len__(self):
-        return -(-len(self.y) // self.bs)
-
-    def __iter__(self):
-        import torch
-        n = len(self.y)
-        if self.rec is None:
-            order = torch.arange(n)
-        else:
-            order = torch.randperm(n, generator=self.gen)
-            self.rec.start_pass(order.tolist())
-        for b, start in enumerate(range(0, n, self.bs)):
-            idx = order[start:start + self.bs]
-            if self.rec is not None:
-                self.rec.batch = b
-            yield self.x[idx], self.y[idx]
-
-
 def fixture_data(dataset):
     """First 40 samples of the authors' MNIST training set through main.py's own transform (ToTensor,
     Normalize), 4x4 average-pooled, all in float32. (ToTensor follows torch's default dtype, which main.py
     has already set to float64; it is set back to float32 for this.)"""
     import torch
-    import torch.nn.functional as F
     xs, ys = [], []
     default = torch.get_default_dtype()
     torch.set_default_dtype(torch.float32)
@@ -226,52 +188,18 @@ def fixture_data(dataset):
         for i in range(N_SAMPLES):
             img, label = dataset[i]
             assert img.dtype == torch.float32 and tuple(img.shape) == (1, 28, 28), (img.dtype, img.shape)
-            xs.append(F.avg_pool2d(img.unsqueeze(0), POOL).reshape(-1))
+            xs.append(pooled(img)[0])
             ys.append(int(label))
     finally:
         torch.set_default_dtype(default)
     return torch.stack(xs), torch.tensor(ys, dtype=torch.int64)
 
 
-RNG_TORCH = ["randn", "rand", "rand_like", "randint", "randint_like", "randperm", "normal", "bernoulli",
-             "multinomial", "poisson"]
-RNG_TENSOR = ["normal_", "uniform_", "random_", "bernoulli_", "exponential_", "geometric_", "log_normal_",
-              "cauchy_"]
-RNG_NUMPY = ["rand", "randn", "randint", "normal", "uniform", "permutation", "shuffle", "choice", "random"]
-RNG_PY = ["random", "randint", "shuffle", "choice", "uniform", "gauss"]
-
-
-def install_rng_guards(rec):
+def install_recorders(rec):
     """torch.randn_like is recorded; any other random draw reached from the authors' code is flagged."""
-    import random
-    import numpy as np
     import torch
 
-    me = os.path.abspath(__file__)
-
-    def guard(owner, name):
-        orig = getattr(owner, name)
-
-        def wrapper(*a, **k):
-            f = sys._getframe(1)
-            if os.path.abspath(f.f_code.co_filename) != me:
-                while f is not None:
-                    if os.path.abspath(f.f_code.co_filename).startswith(rec.repo + os.sep):
-                        rec.foreign.append("%s.%s at %s:%d" % (getattr(owner, "__name__", owner), name,
-                                                               f.f_code.co_filename, f.f_lineno))
-                        break
-                    f = f.f_back
-            return orig(*a, **k)
-        setattr(owner, name, wrapper)
-
-    for n in RNG_TORCH:
-        guard(torch, n)
-    for n in RNG_TENSOR:
-        guard(torch.Tensor, n)
-    for n in RNG_NUMPY:
-        guard(np.random, n)
-    for n in RNG_PY:
-        guard(random, n)
+    install_rng_guards(rec.foreign, rec.repo)
 
     randn_like = torch.randn_like
 
@@ -293,8 +221,7 @@ def run_one(method, repo, mnist, work, out_path, nan_omitted):
     sys.path.insert(0, HERE)
     import authors_env
     repo = os.path.abspath(repo)
-    commit = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], check=True, capture_output=True,
-                            text=True).stdout.strip()
+    commit = git_commit(repo)
     work = authors_env.prepare(repo, mnist, os.path.join(work, method))
     spec = METHODS[method]
     base = authors_env.config(spec["config"])
@@ -355,7 +282,7 @@ def run_one(method, repo, mnist, work, out_path, nan_omitted):
                 finally:
                     rec.phase = "train"
             lib_train.train_only_feedback_parameters = train_only_feedback_parameters
-            install_rng_guards(rec)
+            install_recorders(rec)
 
             out = authors_fn(args=args, device=device, train_loader=FixtureLoader(x, y, args.batch_size, rec),
                              net=net, writer=writer, test_loader=FixtureLoader(x, y, args.batch_size),
@@ -419,108 +346,16 @@ def run_one(method, repo, mnist, work, out_path, nan_omitted):
     write_fixture(result["fixture"], out_path)
 
 
-def write_fixture(fx, path):
-    """Compact JSON (floats via repr, so exact), one top-level key, step or noise draw per line."""
-    def dump(v):
-        return json.dumps(v, separators=(",", ":"), allow_nan=False)
-    lines = []
-    for k, v in fx.items():
-        if k in ("steps", "noise", "initial", "omitted") and v:
-            items = v.items() if isinstance(v, dict) else v
-            body = ",\n".join(("  %s:%s" % (dump(i[0]), dump(i[1]))) if isinstance(v, dict) else "  " + dump(i)
-                              for i in items)
-            open_, close = ("{", "}") if isinstance(v, dict) else ("[", "]")
-            lines.append("%s:%s\n%s\n%s" % (dump(k), open_, body, close))
-        else:
-            lines.append("%s:%s" % (dump(k), dump(v)))
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    text = ("{\n" + ",\n".join(lines) + "\n}\n").encode()
-    with open(path, "wb") as f:   # gzip with a fixed header (mtime 0): the same run gives the same bytes
-        with gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=0) as z:
-            z.write(text)
-    read_fixture(path)  # well-formed
-
-
-def read_fixture(path):
-    """A fixture written by write_fixture (gzip-compressed JSON)."""
-    with gzip.open(path, "rt") as f:
-        return json.load(f)
-
-
-# ---------------------------------------------------------------------------------------------------
-
-def summarize(path):
-    fx = read_fixture(path)
-    steps = fx["steps"]
-    phases = []
-    for s in steps:
-        tag = "%s%d" % (s["phase"], s["epoch"])
-        if not phases or phases[-1][0] != tag:
-            phases.append([tag, {"feedback": 0, "forward": 0}])
-        phases[-1][1][s["optimizer"]] += 1
-    return ("%-15s %7.1f KB  steps %2d  noise %2d  orders %d  %s\n%17s params %s\n%17s omitted %s"
-            % (fx["method"], os.path.getsize(path) / 1024, len(steps), len(fx["noise"]), len(fx["orders"]),
-               " ".join("%s(%s)" % (t, "+".join("%d%s" % (n, o[:2]) for o, n in c.items() if n)) for t, c in phases), "", ",".join(fx["initial"]), "",
-               ",".join(fx["omitted"]) or "-"))
+def check_repo(repo):
+    if not os.path.isfile(os.path.join(repo, "main.py")) or not os.path.isdir(os.path.join(repo, ".git")):
+        return "%s is not a git checkout of the authors' code (git clone the mirror there)" % repo
+    return None
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--repo", required=True, help="checkout of meulemansalex/theoretical_framework_for_target_propagation")
-    p.add_argument("--mnist", required=True, help="folder with the MNIST raw IDX files")
-    p.add_argument("--out", required=True, help="fixture folder, e.g. common/src/test/resources/lockstep")
-    p.add_argument("--methods", default=",".join(METHODS), help="comma-separated (default: all)")
-    p.add_argument("--work", default="/tmp/lockstep-work")
-    p.add_argument("--check-omitted", action="store_true",
-                   help="rerun with the unread omitted parameters set to NaN; fail unless the trajectory is unchanged")
-    p.add_argument("--one", help=argparse.SUPPRESS)
-    p.add_argument("--nan-omitted", action="store_true", help=argparse.SUPPRESS)
-    a = p.parse_args()
-
-    repo = os.path.abspath(a.repo)
-    if not os.path.isfile(os.path.join(repo, "main.py")) or not os.path.isdir(os.path.join(repo, ".git")):
-        sys.exit("error: %s is not a git checkout of the authors' code (git clone the mirror there)" % repo)
-    for f in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"):
-        if not os.path.isfile(os.path.join(a.mnist, f)):
-            sys.exit("error: %s missing in %s (run bin/fetch-data mnist)" % (f, a.mnist))
-    methods = [m for m in a.methods.split(",") if m]
-    unknown = [m for m in methods if m not in METHODS]
-    if unknown:
-        sys.exit("error: unknown methods %s; known: %s" % (unknown, ",".join(METHODS)))
-
-    if a.one:
-        run_one(a.one, repo, a.mnist, a.work, a.out, a.nan_omitted)
-        return
-
-    mnist, work, out = (os.path.abspath(v) for v in (a.mnist, a.work, a.out))
-    failed = []
-    for m in methods:
-        path = os.path.join(out, m + ".json.gz")
-        runs = [(path, [])]
-        if a.check_omitted:
-            runs.append((os.path.join(work, m + ".nan.json.gz"), ["--nan-omitted"]))
-        for target, extra in runs:
-            cmd = [sys.executable, os.path.abspath(__file__), "--repo", repo, "--mnist", mnist, "--work", work,
-                   "--out", target, "--one", m] + extra
-            log = os.path.join(work, m + (".nan" if extra else "") + ".log")
-            os.makedirs(work, exist_ok=True)
-            with open(log, "w") as f:
-                rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT).returncode
-            if rc != 0:
-                tail = open(log).read().strip().splitlines()[-1:]
-                print("%s: FAILED (%s) %s" % (m, log, tail[0] if tail else ""))
-                failed.append(m)
-                break
-        else:
-            print(summarize(path))
-            if a.check_omitted:
-                x, y = read_fixture(runs[0][0]), read_fixture(runs[1][0])
-                same = all(x[k] == y[k] for k in ("initial", "steps", "noise", "orders"))
-                print("%17s omitted parameters set to NaN: trajectory %s" % ("", "unchanged" if same else "CHANGED"))
-                if not same:
-                    failed.append(m)
-    if failed:
-        sys.exit("failed: " + ",".join(failed))
+    harness_main(__doc__, METHODS, run_one, check_repo,
+                 "checkout of meulemansalex/theoretical_framework_for_target_propagation",
+                 "fixture folder, e.g. common/src/test/resources/lockstep")
 
 
 if __name__ == "__main__":

@@ -110,6 +110,58 @@ class JacobianMonitorTest {
         }
     }
 
+    /**
+     * Every method with the option, trained one epoch (biases b_i and c_i under [M]'s conventions, learned feedback):
+     * M from the monitor equals the product of the finite-difference Jacobians of the rule's own layer f_i and map
+     * g_i at sample 0 of the first evaluation minibatch, and the trainer reports all layers for epochs 0 and 1.
+     */
+    @Test
+    void everyMethodWithTheOptionMeasuresItsOwnMaps() {
+        List<String> methods = Methods.withKey(Methods.JACOBIANS);
+        assertTrue(methods.containsAll(List.of(Methods.DTP, Methods.DTP_PRETRAINED, Methods.DTP_DRL, Methods.TP,
+                Methods.FW_DTP, Methods.FW_DTP_BN)), methods.toString());
+        LabeledData train = toyData(12, 5, 4, 8);
+        LabeledData validation = toyData(10, 5, 4, 9);
+        for (String method : methods) {
+            if (method.equals(Methods.FW_DTP_BN)) {
+                continue;                                   // BN: the maps of one sample are not net.layer's
+            }
+            Map<String, Object> given = new HashMap<>(Map.of(Methods.PRECISION, "float64", Methods.NUM_HIDDEN, 2,
+                    Methods.SIZE_HIDDEN, 6, Methods.BATCH_SIZE, 4, Methods.EPOCHS, 1, Methods.JACOBIANS, true));
+            if (RunConfig.of(method, "mnist", 1, Map.of()).has(Methods.EPOCHS_FB)) {
+                given.put(Methods.EPOCHS_FB, 1);
+            }
+            RunConfig c = RunConfig.of(method, "mnist", 11, given);
+            Trainer trainer = new Trainer(c, new Split(train, validation), validation, TrainerHooks.none());
+            TrainResult r = trainer.train(EpochListener.NONE);
+            assertEquals(RunStatus.OK, r.status(), method + ": " + r.message());
+            assertEquals(4, r.jacobians().size(), method);
+            var net = trainer.rule().network();
+            var feedback = JacobianMonitor.layerwiseFeedback(trainer.rule());
+            JacobianMonitor monitor = new JacobianMonitor(net, feedback, false, validation, DataType.DOUBLE, 4);
+            var pass = net.forward(validation.batch(new int[] {0, 1, 2, 3}, 0, 4, DataType.DOUBLE).x());
+            for (int i = 2; i <= 3; i++) {
+                int layer = i;
+                double[] h = pass.h(i - 1).getRow(0).toDoubleVector();
+                UnaryOperator<double[]> f = v -> net.layer(layer, Nd4j.createFromArray(new double[][] {v}))
+                        .toDoubleVector();
+                UnaryOperator<double[]> g = v -> feedback.map(layer).apply(Nd4j.createFromArray(new double[][] {v}))
+                        .toDoubleVector();
+                double[][] expected = multiply(finiteDifferences(f, h), finiteDifferences(g, f.apply(h)));
+                double[][] actual = monitor.product(pass, i).toDoubleMatrix();
+                double scale = Nd4j.createFromArray(expected).norm2Number().doubleValue();
+                for (int a = 0; a < expected.length; a++) {
+                    for (int b = 0; b < expected.length; b++) {
+                        assertEquals(expected[a][b], actual[a][b], 1e-7 * Math.max(1, scale), method + " M_" + i);
+                    }
+                }
+            }
+            if (org.tpsweep.rules.LearningRules.biases(c)) {
+                assertTrue(feedback.map(2).c() != null && net.bias(2) != null, method + " has biases");
+            }
+        }
+    }
+
     /** Off by default: no rows. */
     @Test
     void noRowsWithoutTheOption() {
