@@ -131,16 +131,14 @@ public final class Methods {
                         + "that lower the training loss of an MNIST subset; with a = 1e-3 the hidden targets are "
                         + "≈ a·√n smaller per layer, so mostly the output layer learns",
                 concat(runParams("float32"), forwardParams(0.1, 0.5, 0.9, 0.999, 1e-8),
-                        List.of(ParamDef.positive(FEEDBACK_SCALE, 1e-3, "a: the fixed feedback weights are drawn "
-                                + "from U(−a, a) ([F]'s code: 1e-3; its text: 1e-2)")),
+                        List.of(feedbackScale()),
                         Conventions.params(Conventions.F, false))));
         register(new MethodDescriptor(FW_DTP_BN,
                 "[F]'s FW-DTP: fixed-weight DTP with BN (hidden layers and feedback maps BN∘tanh, targets through "
                         + "BN, output linear or linear-BN); defaults: [F]'s conventions and the one published "
                         + "setting (the README of [F]'s code, MNIST: lr 0.1, β 0.04, linear-BN)",
                 concat(runParams("float32"), forwardParams(0.1, 0.04, 0.9, 0.999, 1e-8),
-                        List.of(ParamDef.positive(FEEDBACK_SCALE, 1e-3, "a: the fixed feedback weights are drawn "
-                                        + "from U(−a, a) ([F]'s code: 1e-3; its text: 1e-2)"),
+                        List.of(feedbackScale(),
                                 ParamDef.choice(LAST_ACTIVATION, LINEAR_BN, List.of(LINEAR, LINEAR_BN),
                                         "the output layer: linear, or linear followed by BN")),
                         Conventions.params(Conventions.F, false))));
@@ -290,6 +288,11 @@ public final class Methods {
                     + "have BN, which method " + method.name() + " does not; allowed: jacobian_bn_mode on "
                     + withKey(JACOBIAN_BN_MODE));
         }
+    }
+
+    private static ParamDef feedbackScale() {
+        return ParamDef.positive(FEEDBACK_SCALE, 1e-3, "a: the fixed feedback weights are drawn from U(−a, a) "
+                + "([F]'s code: 1e-3; its text: 1e-2)");
     }
 
     private static ParamDef preactBug() {

@@ -99,7 +99,7 @@ class FConventionsTest {
     void badConventionsAreRefusedNamingWhatIsAllowed() {
         ConfigException noSuchSetting = assertThrows(ConfigException.class,
                 () -> config(Methods.DDTP_LINEAR, Map.of(Conventions.KEY, "f")));
-        assertTrue(noSuchSetting.getMessage().contains("methods with conventions m | f: [bp, dtp, fw-dtp, fw-dtp-bn, tp, fa]"),
+        assertTrue(noSuchSetting.getMessage().contains("methods with conventions m | f: [bp, dtp, fw-dtp, fw-dtp-bn, l-drl-f, tp, fa, dtp-drl]"),
                 noSuchSetting.getMessage());
         ConfigException badValue = assertThrows(ConfigException.class,
                 () -> config(Methods.DTP, Map.of(Conventions.KEY, "g")));

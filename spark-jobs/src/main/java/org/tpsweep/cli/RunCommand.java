@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
  * [--train-subset M] [--fresh | --force | --retry-failed] [--quiet]}: reads and validates the spec (format:
  * {@link SweepSpec}), checks the data ({@link DataLocation}: a folder, or a Hadoop URI) and the output folder,
  * then runs one Spark task per trial not yet committed in {@code DIR} and writes the tables ({@link OutputTables}:
- * trials, epochs, angles, summary, paired, histograms; per-trial results under {@code DIR/trials/}). Running the same command again resumes an
+ * trials, epochs, angles, jacobians, jacobians_summary, summary, paired, histograms; per-trial results under {@code DIR/trials/}). Running the same command again resumes an
  * unfinished sweep. Prints the mean ± std test error per method over the seeds and where the tables are.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -185,6 +185,9 @@ public final class RunCommand implements Callable<Integer> {
         o.printf("trials: %s (%d rows)%n", OutputTables.display(output.trialsPath()), r.rows().trials());
         o.printf("epochs: %s (%d rows)%n", OutputTables.display(output.epochsPath()), r.rows().epochs());
         o.printf("angles: %s (%d rows)%n", OutputTables.display(output.anglesPath()), r.rows().angles());
+        o.printf("jacobians: %s (%d rows; over seeds: %s)%n",
+                OutputTables.display(output.tablePath(OutputTables.JACOBIANS)), r.rows().jacobians(),
+                OutputTables.display(output.tablePath(OutputTables.JACOBIANS_SUMMARY)));
         o.printf("summary: %s (per configuration: counts per status; mean, std, min, median, max over seeds; "
                 + "95%% CI of the mean test error)%n", OutputTables.display(output.tablePath(OutputTables.SUMMARY)));
         o.printf("paired: %s (per pair of configurations on a dataset, over shared seeds; sensitivity draws "

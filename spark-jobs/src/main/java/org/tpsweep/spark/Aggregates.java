@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -61,6 +62,12 @@ import org.tpsweep.train.RunStatus;
  * mean accuracy), {@code share_within_1pct} and {@code share_within_5pct} (the share of all its
  * configurations whose mean accuracy is at least best_accuracy − 0.01, resp. − 0.05: percentage points).
  * A sweep without a sensitivity study has an empty histograms table.
+ *
+ * <p>{@code jacobians_summary}: [F]'s Jacobian conditions over seeds ([F] Fig. 2: mean ± std over seeds), one row
+ * per configuration × epoch × layer of the jacobians table: {@code method, dataset, config_id, epoch, layer, n}
+ * (the configuration's trials with a finite value there), {@code trace_mean, trace_std} (mean and sample std over
+ * those trials of their {@code trace_mean}, itself a mean over evaluation minibatches) and likewise
+ * {@code positive_share_mean, positive_share_std}. Empty when no trial measured the conditions.
  */
 public final class Aggregates {
     /** Number of histogram bins over [0, 1]. */
@@ -153,6 +160,24 @@ public final class Aggregates {
                         col("bin").plus(1).divide(BINS).as("bin_hi"), coalesce(col("count"), lit(0L)).as("count"),
                         col("n_configs"), col("n_with_result"), col("best_accuracy"), col("share_within_1pct"),
                         col("share_within_5pct"));
+    }
+
+    /**
+     * The jacobians_summary table from the jacobians rows of the trials with their configuration: columns
+     * {@code method, dataset, config_id, epoch, layer, trace_mean, positive_share_mean} (per trial).
+     */
+    public static Dataset<Row> jacobianSummary(Dataset<Row> rows) {
+        Column trace = finiteOrNull(col("trace_mean"));
+        Column share = finiteOrNull(col("positive_share_mean"));
+        return rows.withColumn("t", trace).withColumn("s", share)
+                .groupBy("method", "dataset", "config_id", "epoch", "layer")
+                .agg(count(col("t")).as("n"), avg("t").as("trace_mean"), stddev_samp("t").as("trace_std"),
+                        avg("s").as("positive_share_mean"), stddev_samp("s").as("positive_share_std"));
+    }
+
+    /** The value, or null where it is NaN (a non-finite M): statistics are over the trials that have a value. */
+    private static Column finiteOrNull(Column c) {
+        return when(isnan(c), lit(null).cast("double")).otherwise(c);
     }
 
     private static scala.collection.immutable.Seq<String> seq(String... columns) {

@@ -31,8 +31,8 @@ import org.tpsweep.train.RunStatus;
 /**
  * Rebuilds the tables of an output folder from its per-trial results: Spark reads {@code OUT/trials/*.json}
  * ({@link TrialDocument}, {@link TrialFiles}) once (cached for the three tables made from it), keeps the trials of the plan, and
- * writes {@code trials}, {@code epochs}, {@code angles} and the {@link Aggregates} tables ({@code summary},
- * {@code paired}, {@code histograms}), each staged and then committed by {@link OutputTables}, trials last.
+ * writes {@code trials}, {@code epochs}, {@code angles}, {@code jacobians} and the {@link Aggregates} tables
+ * ({@code jacobians_summary}, {@code summary}, {@code paired}, {@code histograms}), each staged and then committed by {@link OutputTables}, trials last.
  * The tables after the trials table are written by concurrent Spark jobs. Row counts come from observations of
  * the writes, not from extra passes. The driver handles no per-trial
  * data, only the printed summary per method and the list of failed trials.
@@ -45,7 +45,7 @@ public final class Compactor {
     }
 
     /** Row counts of the committed tables. */
-    public record Counts(long trials, long epochs, long angles) {
+    public record Counts(long trials, long epochs, long angles, long jacobians) {
     }
 
     /**
@@ -94,6 +94,7 @@ public final class Compactor {
             Observation trialCount = new Observation("trials");
             Observation epochCount = new Observation("epochs");
             Observation angleCount = new Observation("angles");
+            Observation jacobianCount = new Observation("jacobians");
             // The trials table first (it fills the cache of the documents), then the others as concurrent Spark
             // jobs: each is small, so they overlap each other's scheduling and planning latencies.
             Path stagedTrials = output.stage(OutputTables.TRIALS, counted(trialsOf(docs, scope), trialCount),
@@ -106,6 +107,14 @@ public final class Compactor {
                     "trial_id", "epoch")));
             pending.add(jobs.submit(() -> output.stage(OutputTables.ANGLES, counted(anglesOf(docs), angleCount),
                     "trial_id", "epoch", "layer", "reference")));
+            pending.add(jobs.submit(() -> output.stage(OutputTables.JACOBIANS, counted(jacobiansOf(docs),
+                    jacobianCount), "trial_id", "epoch", "layer")));
+            pending.add(jobs.submit(() -> output.stage(OutputTables.JACOBIANS_SUMMARY,
+                    Aggregates.jacobianSummary(docs.select(col("trial_id"), col("config_id"), col("method"),
+                            col("dataset"), explode(col(TrialDocument.JACOBIANS)).as("j"))
+                            .select("method", "dataset", "config_id", "j.epoch", "j.layer", "j.trace_mean",
+                                    "j.positive_share_mean")),
+                    "dataset", "method", "config_id", "epoch", "layer")));
             pending.add(jobs.submit(() -> output.stage(OutputTables.SUMMARY, Aggregates.summary(trials, scope.params()),
                     "dataset", "method", "config_id")));
             pending.add(jobs.submit(() -> output.stage(OutputTables.PAIRED, Aggregates.paired(trials), "dataset",
@@ -118,7 +127,8 @@ public final class Compactor {
             pending.add(summary);
             pending.add(failed);
             awaitAll(pending);
-            Compacted result = new Compacted(new Counts(rows(trialCount), rows(epochCount), rows(angleCount)),
+            Compacted result = new Compacted(new Counts(rows(trialCount), rows(epochCount), rows(angleCount),
+                    rows(jacobianCount)),
                     await(summary), await(failed));
             output.commitStaged();
             return result;
@@ -198,6 +208,12 @@ public final class Compactor {
     private static Dataset<Row> anglesOf(Dataset<Row> docs) {
         return docs.select(col("trial_id"), explode(col(TrialDocument.ANGLES)).as("a"))
                 .select("trial_id", "a.epoch", "a.layer", "a.reference", "a.mean_deg", "a.std_deg", "a.n");
+    }
+
+    private static Dataset<Row> jacobiansOf(Dataset<Row> docs) {
+        return docs.select(col("trial_id"), explode(col(TrialDocument.JACOBIANS)).as("j"))
+                .select("trial_id", "j.epoch", "j.layer", "j.trace_mean", "j.trace_std", "j.positive_share_mean",
+                        "j.positive_share_std", "j.n");
     }
 
     private static List<SweepJob.FailedTrial> failedTrials(Dataset<Row> trials) {

@@ -22,6 +22,8 @@ import org.tpsweep.sweep.SweepPlan;
  * OUT/trials.parquet        the compacted tables ({@link Compactor}, {@link Aggregates}), rebuilt from
  * OUT/epochs.parquet        trials/ by every run; each is written into OUT/.tmp-&lt;table&gt; and renamed,
  * OUT/angles.parquet        trials.parquet last
+ * OUT/jacobians.parquet
+ * OUT/jacobians_summary.parquet
  * OUT/summary.parquet
  * OUT/paired.parquet
  * OUT/histograms.parquet
@@ -38,6 +40,10 @@ public final class OutputTables {
     public static final String EPOCHS = "epochs.parquet";
     /** File name of the alignment-angles table (empty when the sweep logged no angles). */
     public static final String ANGLES = "angles.parquet";
+    /** File name of the Jacobian-conditions table (empty when no trial measured them). */
+    public static final String JACOBIANS = "jacobians.parquet";
+    /** File name of the Jacobian conditions per configuration × epoch × layer over seeds. */
+    public static final String JACOBIANS_SUMMARY = "jacobians_summary.parquet";
     /** File name of the per-configuration summary table. */
     public static final String SUMMARY = "summary.parquet";
     /** File name of the paired-comparison table. */
@@ -45,7 +51,8 @@ public final class OutputTables {
     /** File name of the sensitivity-histogram table. */
     public static final String HISTOGRAMS = "histograms.parquet";
     /** Every table, in commit order (trials last). */
-    public static final List<String> TABLES = List.of(EPOCHS, ANGLES, SUMMARY, PAIRED, HISTOGRAMS, TRIALS);
+    public static final List<String> TABLES = List.of(EPOCHS, ANGLES, JACOBIANS, JACOBIANS_SUMMARY, SUMMARY, PAIRED,
+            HISTOGRAMS, TRIALS);
     /** The report folder (written by the report command); deleted with the results by {@code --fresh}. */
     public static final String REPORT = "report";
 

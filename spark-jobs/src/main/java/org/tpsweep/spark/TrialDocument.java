@@ -23,7 +23,8 @@ import org.tpsweep.config.ParamDef;
  * The durable form of one finished trial: a single-line JSON object whose fields are the trial's
  * {@link TrialRows trials-table} columns (the hyperparameters of its own method only), plus
  * {@code epoch_metrics} (an array of objects with the epochs table's per-epoch columns) and
- * {@code angle_stats} (an array of objects with the angles table's columns after {@code trial_id}). Timestamps are strings in {@value #TIMESTAMP_FORMAT}
+ * {@code angle_stats} (an array of objects with the angles table's columns after {@code trial_id}) and
+ * {@code jacobian_stats} (likewise for the jacobians table; absent in documents of older versions). Timestamps are strings in {@value #TIMESTAMP_FORMAT}
  * (UTC); a non-finite number is the string {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"}, which
  * Spark's JSON reader turns back into the double. {@link #readSchema} reads these documents with Spark.
  */
@@ -34,6 +35,8 @@ final class TrialDocument {
     static final String EPOCHS = "epoch_metrics";
     /** Name of the angles array. */
     static final String ANGLES = "angle_stats";
+    /** Name of the Jacobian-conditions array. */
+    static final String JACOBIANS = "jacobian_stats";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern(TIMESTAMP_FORMAT).withZone(ZoneOffset.UTC);
@@ -55,6 +58,10 @@ final class TrialDocument {
         for (Row r : TrialRows.angleRows(o)) {
             put(angles.addObject(), TrialRows.angleFields().toArray(StructField[]::new), r, 1);
         }
+        ArrayNode jacobians = doc.putArray(JACOBIANS);
+        for (Row r : TrialRows.jacobianRows(o)) {
+            put(jacobians.addObject(), TrialRows.jacobianFields().toArray(StructField[]::new), r, 1);
+        }
         try {
             return JSON.writeValueAsString(doc);
         } catch (JsonProcessingException e) {
@@ -70,17 +77,20 @@ final class TrialDocument {
 
     /**
      * Schema to read documents of a sweep with the hyperparameter columns {@code params}: the trials table's
-     * columns plus the {@code epoch_metrics} and {@code angle_stats} arrays.
+     * columns plus the {@code epoch_metrics}, {@code angle_stats} and {@code jacobian_stats} arrays.
      */
     static StructType readSchema(Map<String, ParamDef> params) {
         List<StructField> f = new ArrayList<>(List.of(TrialRows.trialsSchema(params).fields()));
-        if (params.containsKey(EPOCHS) || params.containsKey(ANGLES)) {
-            throw new IllegalStateException("a hyperparameter clashes with " + EPOCHS + " or " + ANGLES);
+        if (params.containsKey(EPOCHS) || params.containsKey(ANGLES) || params.containsKey(JACOBIANS)) {
+            throw new IllegalStateException("a hyperparameter clashes with " + EPOCHS + ", " + ANGLES + " or "
+                    + JACOBIANS);
         }
         f.add(DataTypes.createStructField(EPOCHS, DataTypes.createArrayType(
                 DataTypes.createStructType(TrialRows.epochFields())), true));
         f.add(DataTypes.createStructField(ANGLES, DataTypes.createArrayType(
                 DataTypes.createStructType(TrialRows.angleFields())), true));
+        f.add(DataTypes.createStructField(JACOBIANS, DataTypes.createArrayType(
+                DataTypes.createStructType(TrialRows.jacobianFields())), true));
         return DataTypes.createStructType(f);
     }
 

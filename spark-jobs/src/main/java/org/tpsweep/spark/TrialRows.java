@@ -14,12 +14,13 @@ import org.apache.spark.sql.types.StructType;
 import org.tpsweep.config.ParamDef;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.metrics.AngleStats;
+import org.tpsweep.metrics.JacobianStats;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.train.EpochMetrics;
 import org.tpsweep.train.TrainResult;
 
 /**
- * Schemas of the {@code trials}, {@code epochs} and {@code angles} tables and the conversion of a
+ * Schemas of the {@code trials}, {@code epochs}, {@code angles} and {@code jacobians} tables and the conversion of a
  * {@link TrialOutcome} into their rows.
  *
  * <p>{@code trials}: {@code trial_id, config_id, sensitivity_draw} (true for the draws of a sensitivity study;
@@ -39,6 +40,11 @@ import org.tpsweep.train.TrainResult;
  * the {@code _batchavg} columns are [M]'s metric, the mean over evaluation minibatches of 128. Errors are fractions in [0, 1]; times are seconds.
  *
  * <p>{@code angles}: {@code trial_id, epoch, layer, reference, mean_deg, std_deg, n}.
+ *
+ * <p>{@code jacobians}: {@code trial_id, epoch} (0 = before the first training epoch){@code , layer} (2..L){@code ,
+ * trace_mean, trace_std, positive_share_mean, positive_share_std, n}: [F]'s Jacobian conditions (option
+ * {@code jacobians}), mean and population std over the trial's {@code n} evaluation minibatches of tr(J_f J_g) and
+ * of the share of its eigenvalues with real part &gt; 0 (NaN where M was not finite).
  */
 public final class TrialRows {
     /** Columns that identify a trial, first in the epochs table. */
@@ -197,6 +203,36 @@ public final class TrialRows {
         for (AngleStats a : o.result().angles()) {
             rows.add(RowFactory.create(o.config().trialId(), a.epoch(), a.layer(), a.reference(), a.meanDeg(),
                     a.stdDeg(), a.n()));
+        }
+        return rows;
+    }
+
+    /** Schema of the jacobians table: trial_id, then {@link #jacobianFields()}. */
+    public static StructType jacobiansSchema() {
+        List<StructField> f = new ArrayList<>();
+        f.add(DataTypes.createStructField("trial_id", DataTypes.StringType, false));
+        f.addAll(jacobianFields());
+        return DataTypes.createStructType(f);
+    }
+
+    /** The fields of the jacobians table after {@code trial_id}. */
+    static List<StructField> jacobianFields() {
+        return List.of(
+                DataTypes.createStructField("epoch", DataTypes.IntegerType, false),
+                DataTypes.createStructField("layer", DataTypes.IntegerType, false),
+                DataTypes.createStructField("trace_mean", DataTypes.DoubleType, false),
+                DataTypes.createStructField("trace_std", DataTypes.DoubleType, false),
+                DataTypes.createStructField("positive_share_mean", DataTypes.DoubleType, false),
+                DataTypes.createStructField("positive_share_std", DataTypes.DoubleType, false),
+                DataTypes.createStructField("n", DataTypes.IntegerType, false));
+    }
+
+    /** The jacobians-table rows of {@code o}, one per epoch × layer (none when the trial did not measure them). */
+    public static List<Row> jacobianRows(TrialOutcome o) {
+        List<Row> rows = new ArrayList<>();
+        for (JacobianStats j : o.result().jacobians()) {
+            rows.add(RowFactory.create(o.config().trialId(), j.epoch(), j.layer(), j.traceMean(), j.traceStd(),
+                    j.positiveShareMean(), j.positiveShareStd(), j.n()));
         }
         return rows;
     }

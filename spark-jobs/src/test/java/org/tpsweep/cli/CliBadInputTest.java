@@ -51,6 +51,7 @@ class CliBadInputTest {
             unknown key       | methods: {bp: {sigma: 0.1}}       | 'sigma'
             negative lr       | methods: {bp: {lr: -1}}           | lr = -1
             epochs zero       | methods: {bp: {epochs: 0}}        | epochs = 0
+            jacobians on bp   | methods: {bp: {jacobians: true}}  | jacobians on the methods with them, [dtp, fw-dtp
             malformed         | methods: {bp: {lr: 0.1}           | not valid YAML
             """)
     void badSpecExitsWithTwoAndCreatesNoOutputFolder(String label, String methods, String needle) throws Exception {
@@ -241,6 +242,8 @@ class CliBadInputTest {
                 "sigma = -0.1");
         assertOneError(tpSweep("train", "--method", "bp", "--dataset", "mnist", "--epochs", "0"), "epochs = 0");
         assertOneError(tpSweep("train", "--method", "bp", "--dataset", "cifar"), "'cifar'");
+        assertOneError(tpSweep("train", "--method", "ddtp-linear", "--dataset", "mnist", "--set", "jacobians=true"),
+                "jacobians needs layer-wise feedback maps");
     }
 
     @Test

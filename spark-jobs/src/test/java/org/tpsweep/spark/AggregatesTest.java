@@ -151,7 +151,7 @@ class AggregatesTest {
     @Test
     void compactionKeepsEachPlannedTrialOnceWithItsEpochsAndAngles() {
         assertEquals(15, trials.size());
-        assertEquals(new Compactor.Counts(15, 11, 11), counts);
+        assertEquals(new Compactor.Counts(15, 11, 11, 0), counts);
         assertEquals(15, trials.stream().map(r -> r.<String>getAs("trial_id")).distinct().count());
         Row diverged = trials.stream().filter(r -> "diverged".equals(r.getAs("status"))).findFirst().orElseThrow();
         assertEquals(0.16, d(diverged, "test_error"), TOL);

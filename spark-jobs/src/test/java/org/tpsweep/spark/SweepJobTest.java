@@ -43,7 +43,7 @@ class SweepJobTest {
 
     static final List<String> EPOCH_COLUMNS = List.of("trial_id", "method", "dataset", "seed", "epoch",
             "train_loss", "train_error", "val_loss", "val_error", "test_loss", "test_error", "seconds",
-            "feedback_seconds");
+            "feedback_seconds", "val_error_batchavg", "test_error_batchavg");
 
     @TempDir
     Path tmp;
@@ -88,8 +88,9 @@ class SweepJobTest {
                 "paired.parquet", "histograms.parquet", "/trials/ (2 ran now, 0 kept from earlier runs)")) {
             assertTrue(printed.contains(table), table + " in\n" + printed);
         }
-        assertEquals(Set.of("trials.parquet", "epochs.parquet", "angles.parquet", "summary.parquet", "paired.parquet",
-                "histograms.parquet", "sweep.json", "trials"), visibleNames(out));
+        assertEquals(Set.of("trials.parquet", "epochs.parquet", "angles.parquet", "jacobians.parquet",
+                "jacobians_summary.parquet", "summary.parquet", "paired.parquet", "histograms.parquet", "sweep.json",
+                "trials"), visibleNames(out));
 
         SparkSession spark = reader();
         SweepPlan plan = SweepPlan.expand(SweepSpec.parse(SPEC, "two.yaml", "two"));
@@ -161,6 +162,12 @@ class SweepJobTest {
             assertEquals(4, (int) r.<Integer>getAs("n"));
             assertTrue(r.<Double>getAs("mean_deg") < 1e-3, "BP's angle with itself: " + r);
         });
+
+        // No trial measured the Jacobian conditions: both tables exist, empty, with their columns.
+        Dataset<Row> jacobians = spark.read().parquet(out.resolve("jacobians.parquet").toString());
+        assertEquals(JacobianTablesTest.COLUMNS, List.of(jacobians.columns()));
+        assertEquals(0, jacobians.count());
+        assertEquals(0, spark.read().parquet(out.resolve("jacobians_summary.parquet").toString()).count());
 
         // One configuration over two seeds.
         List<Row> summary = spark.read().parquet(out.resolve("summary.parquet").toString()).collectAsList();
