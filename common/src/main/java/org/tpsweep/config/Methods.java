@@ -146,17 +146,13 @@ public final class Methods {
                 "L-DRL as [F]'s code runs it (its Table-2 L-DRL row): dtp's feedback and targets, each g_i trained "
                         + "by −Σ dx⊙(g_i(f_i(x+dx)) − sg[g_i(y)]) + ½Σ(g_i(y+dy) − sg[g_i(y)])²; [F]'s conventions "
                         + "by default; lr, β, lr_fb, σ are placeholders ([F]'s code defaults), not published settings",
-                concat(runParams("float32"), forwardParams(1e-3, 1e-2, 0.9, 0.999, 1e-8),
-                        feedbackParams(1e-3, 0.9, 0.999, 1e-8, 0.0, 1e-2, 0, 0),
-                        Conventions.params(Conventions.F, true))));
+                fCodeDefaultsWithLearnedFeedback()));
         register(new MethodDescriptor(TP,
                 "plain target propagation (Bengio 2014; [F]'s TP row): τ_{i-1} = g_i(τ_i) without the difference "
                         + "correction, g_i trained with dtp's reconstruction loss; fails on non-invertible networks "
                         + "([F] Table 2: 78.99 % on MNIST). [F]'s conventions by default; lr, β, lr_fb, σ are "
                         + "placeholders ([F]'s code defaults), not published settings",
-                concat(runParams("float32"), forwardParams(1e-3, 1e-2, 0.9, 0.999, 1e-8),
-                        feedbackParams(1e-3, 0.9, 0.999, 1e-8, 0.0, 1e-2, 0, 0),
-                        Conventions.params(Conventions.F, true))));
+                fCodeDefaultsWithLearnedFeedback()));
         register(new MethodDescriptor(FA,
                 "feedback alignment ([F]'s FA row): backpropagation with each W_iᵀ replaced by a fixed random B_i "
                         + "~ N(mean(W_i⁰), std(W_i⁰)²); [F]'s conventions by default; lr 0.1 is a placeholder, "
@@ -288,6 +284,15 @@ public final class Methods {
                     + "have BN, which method " + method.name() + " does not; allowed: jacobian_bn_mode on "
                     + withKey(JACOBIAN_BN_MODE));
         }
+    }
+
+    /**
+     * The parameters of an [F] rule with learned feedback and no published setting: [F]'s code defaults (lr =
+     * lr_fb = 1e-3, β = σ = 1e-2), float32, conventions f.
+     */
+    private static List<ParamDef> fCodeDefaultsWithLearnedFeedback() {
+        return concat(runParams("float32"), forwardParams(1e-3, 1e-2, 0.9, 0.999, 1e-8),
+                feedbackParams(1e-3, 0.9, 0.999, 1e-8, 0.0, 1e-2, 0, 0), Conventions.params(Conventions.F, true));
     }
 
     private static ParamDef feedbackScale() {
