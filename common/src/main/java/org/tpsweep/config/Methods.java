@@ -68,6 +68,7 @@ public final class Methods {
     public static final String FW_DTP = "fw-dtp";
     public static final String TP = "tp";
     public static final String FW_DTP_BN = "fw-dtp-bn";
+    public static final String DTP_BN = "dtp-bn";
     public static final String L_DRL_F = "l-drl-f";
     /** Reproduction only: [F]'s BP/FA code uses a_{i-1} in place of h_{i-1} in ∇W_i (ALGORITHMS.md §3b). */
     public static final String FA_BP_PREACT_BUG = "fa_bp_preact_bug";
@@ -100,9 +101,9 @@ public final class Methods {
      * those whose Jacobian conditions ([F], ALGORITHMS.md §4) exist, so the only ones with {@code jacobians}.
      */
     private static final java.util.Set<String> LAYERWISE_FEEDBACK = java.util.Set.of(DTP, DTP_PRETRAINED, DTP_DRL, TP,
-            FW_DTP, FW_DTP_BN, L_DRL_F);
+            FW_DTP, FW_DTP_BN, L_DRL_F, DTP_BN);
     /** The methods among those whose layers and feedback maps have BN: the only ones with {@code jacobian_bn_mode}. */
-    private static final java.util.Set<String> BATCH_NORM_MAPS = java.util.Set.of(FW_DTP_BN);
+    private static final java.util.Set<String> BATCH_NORM_MAPS = java.util.Set.of(FW_DTP_BN, DTP_BN);
 
     private static final Map<String, MethodDescriptor> METHODS = new LinkedHashMap<>();
 
@@ -146,6 +147,11 @@ public final class Methods {
                 "L-DRL as [F]'s code runs it (its Table-2 L-DRL row): dtp's feedback and targets, each g_i trained "
                         + "by −Σ dx⊙(g_i(f_i(x+dx)) − sg[g_i(y)]) + ½Σ(g_i(y+dy) − sg[g_i(y)])²; [F]'s conventions "
                         + "by default; lr, β, lr_fb, σ are placeholders ([F]'s code defaults), not published settings",
+                fCodeDefaultsWithLearnedFeedback()));
+        register(new MethodDescriptor(DTP_BN,
+                "dtp with [F]'s BN (in no table of [F]): hidden layers and every learned g_i BN∘tanh, targets through "
+                        + "BN, linear output, g_i trained with dtp-f's reconstruction loss through BN; [F]'s "
+                        + "conventions by default; lr, β, lr_fb, σ are placeholders ([F]'s code defaults)",
                 fCodeDefaultsWithLearnedFeedback()));
         register(new MethodDescriptor(TP,
                 "plain target propagation (Bengio 2014; [F]'s TP row): τ_{i-1} = g_i(τ_i) without the difference "

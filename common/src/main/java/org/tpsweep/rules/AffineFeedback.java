@@ -73,11 +73,20 @@ public final class AffineFeedback {
      * Adds ∂loss/∂Q and ∂loss/∂c of one application g(u) = {@code out}, given ∂loss/∂out (B × out, consumed).
      */
     public void accumulateGradient(INDArray u, INDArray out, INDArray gradOut) {
-        if (batchNorm) {
-            throw new UnsupportedOperationException("no gradient through a BN feedback map yet (learned BN "
-                    + "feedback, dtp-bn, is not built)");
+        INDArray delta;
+        if (batchNorm) {                    // out = BN(φ(a)): back through BN (batch statistics differentiated), then φ
+            INDArray a = MatMul.times(u, q.value());
+            if (c != null) {
+                a.addiRowVector(c.value());
+            }
+            INDArray t = tanh ? FastTanh.tanhInPlace(a) : a;
+            delta = BatchStandardize.forward(t).backward(gradOut);
+            if (tanh) {
+                delta.muli(LocalUpdate.tanhDerivative(t));
+            }
+        } else {
+            delta = tanh ? gradOut.muli(LocalUpdate.tanhDerivative(out)) : gradOut;
         }
-        INDArray delta = tanh ? gradOut.muli(LocalUpdate.tanhDerivative(out)) : gradOut;
         Nd4j.gemm(u, delta, q.gradient(), true, false, 1.0, 1.0);
         if (c != null) {
             c.gradient().addi(delta.sum(true, 0));

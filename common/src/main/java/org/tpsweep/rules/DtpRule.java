@@ -53,12 +53,19 @@ public final class DtpRule extends LayerwiseRule {
     /**
      * The {@link RuleFactory} of dtp, dtp-pretrained and tp: forward weights, then g_2 … g_L, from {@code init},
      * under the config's conventions (biases, initialisations, loss reduction; {@link LearningRules}); tp (plain
-     * target propagation, ALGORITHMS.md §3b) propagates τ_{i-1} = g_i(τ_i) without the difference correction.
+     * target propagation, ALGORITHMS.md §3b) propagates τ_{i-1} = g_i(τ_i) without the difference correction;
+     * dtp-bn adds [F]'s BN (hidden layers and every g_i BN∘tanh, targets through BN, linear output).
      */
     public static DtpRule create(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise) {
         DenseNetwork net = LearningRules.forwardNetwork(c, widths, LearningRules.allBiases(widths), dtype, init);
+        boolean bn = Methods.DTP_BN.equals(c.method());
+        if (bn) {                                             // dtp-bn: hidden layers BN∘tanh, output linear
+            boolean[] flags = new boolean[net.numLayers()];
+            java.util.Arrays.fill(flags, 0, flags.length - 1, true);
+            net = net.withBatchNorm(flags);
+        }
         LayerwiseFeedback fb = new LayerwiseFeedback(widths, LearningRules.biases(c),
-                LearningRules.learnedFeedbackInit(c), !Methods.TP.equals(c.method()), dtype, init);
+                LearningRules.learnedFeedbackInit(c), !Methods.TP.equals(c.method()), bn, dtype, init);
         OutputTarget target = LearningRules.outputTarget(c);
         return new DtpRule(net, fb, target, c.getDouble(Methods.SIGMA), target.sum(), noise);
     }

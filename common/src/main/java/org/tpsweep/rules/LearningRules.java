@@ -55,6 +55,7 @@ public final class LearningRules {
         register(Methods.FW_DTP, FwDtpRule::create);
         register(Methods.FW_DTP_BN, FwDtpRule::create);
         register(Methods.TP, DtpRule::create);
+        register(Methods.DTP_BN, DtpRule::create);
         register(Methods.L_DRL_F, LDrlRule::create);
         register(Methods.FA, FeedbackAlignmentRule::create);
         register(Methods.DDTP_RHL, DdtpRhlRule::rhl);

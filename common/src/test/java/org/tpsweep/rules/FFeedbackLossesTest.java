@@ -105,6 +105,47 @@ class FFeedbackLossesTest {
         }
     }
 
+    /**
+     * dtp-bn: the feedback gradient through BN∘tanh maps (batch statistics differentiated) is the finite-difference
+     * gradient of ℓ_i = mean_b Σ_units (g_i(f_i(h̃)) − h̃)², with f_i and g_i standardised over the noisy batch.
+     */
+    @Test
+    void dtpBnFeedbackGradientGoesThroughBn() {
+        LearningRule rule = rule(Methods.DTP_BN, Map.of(Methods.PRECISION, "float64"));
+        DtpRule dtp = (DtpRule) rule;
+        DenseNetwork net = rule.network();
+        assertTrue(net.hasBatchNorm(1) && net.hasBatchNorm(2) && !net.hasBatchNorm(3), "hidden BN, linear output");
+        ForwardPass pass = net.forward(X);
+        double sigma = 0.1;
+        for (int i = 2; i <= 3; i++) {
+            INDArray eps = Nd4j.randn(DataType.DOUBLE, 6, (int) pass.h(i - 1).columns());
+            final int layer = i;
+            INDArray hTilde = eps.mul(sigma).add(pass.h(i - 1));
+            AffineFeedback g = dtp.feedback().map(i);
+            INDArray q = g.q();
+            Function<INDArray, Double> loss = qq -> {
+                INDArray saved = q.dup();
+                q.assign(qq);
+                INDArray r = g.apply(net.layer(layer, hTilde)).sub(hTilde);
+                q.assign(saved);
+                return r.mul(r).sumNumber().doubleValue() / 6;
+            };
+            double value = dtp.layerLoss(pass, i, eps.dup());
+            assertEquals(loss.apply(q.dup()), value, 1e-12 * value, "layer " + i);
+            INDArray grad = g.parameters().get(0).gradient().dup();
+            INDArray fd = q.ulike();
+            for (int k = 0; k < q.length(); k++) {
+                INDArray plus = q.dup();
+                INDArray minus = q.dup();
+                plus.putScalar(k, q.getDouble(k) + 1e-6);
+                minus.putScalar(k, q.getDouble(k) - 1e-6);
+                fd.putScalar(k, (loss.apply(plus) - loss.apply(minus)) / 2e-6);
+            }
+            assertEquals(0.0, grad.sub(fd).amaxNumber().doubleValue(), 1e-6 * fd.amaxNumber().doubleValue(),
+                    "layer " + i);
+        }
+    }
+
     /** L-DRL drives J_g towards J_fᵀ ([F] Table 1): the angle between them falls when only the feedback trains. */
     @Test
     void lDrlAlignsTheFeedbackJacobianWithTheForwardJacobianTransposed() {

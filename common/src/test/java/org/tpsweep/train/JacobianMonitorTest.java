@@ -100,7 +100,7 @@ class JacobianMonitorTest {
         }
         ConfigException mode = assertThrows(ConfigException.class, () -> RunConfig.of(Methods.FW_DTP, "mnist", 1,
                 Map.of(Methods.JACOBIAN_BN_MODE, Methods.FROZEN_BATCH_STATS)));
-        assertTrue(mode.getMessage().contains("jacobian_bn_mode on [fw-dtp-bn]"), mode.getMessage());
+        assertTrue(mode.getMessage().contains("jacobian_bn_mode on [fw-dtp-bn, dtp-bn]"), mode.getMessage());
         ConfigException badMode = assertThrows(ConfigException.class, () -> RunConfig.of(Methods.FW_DTP_BN, "mnist",
                 1, Map.of(Methods.JACOBIAN_BN_MODE, "batch")));
         assertTrue(badMode.getMessage().contains("per-sample-quirk"), badMode.getMessage());
@@ -123,7 +123,7 @@ class JacobianMonitorTest {
         LabeledData train = toyData(12, 5, 4, 8);
         LabeledData validation = toyData(10, 5, 4, 9);
         for (String method : methods) {
-            if (method.equals(Methods.FW_DTP_BN)) {
+            if (method.equals(Methods.FW_DTP_BN) || method.equals(Methods.DTP_BN)) {
                 continue;                                   // BN: the maps of one sample are not net.layer's
             }
             Map<String, Object> given = new HashMap<>(Map.of(Methods.PRECISION, "float64", Methods.NUM_HIDDEN, 2,
