@@ -265,5 +265,12 @@ class CliBadInputTest {
                     p.key()));
         });
         assertTrue(o.out().contains("target_stepsize"));
+        String fwDtpBn = o.out().substring(o.out().indexOf("fw-dtp-bn — "));
+        fwDtpBn = fwDtpBn.substring(0, fwDtpBn.indexOf("\n\n"));
+        assertTrue(fwDtpBn.matches("(?s).*\n  optimizer +sgd .*"), "[F]-default method shows [F]'s optimizer");
+        assertTrue(fwDtpBn.matches("(?s).*\n  biases +false .*"), fwDtpBn);
+        String bp = o.out().substring(o.out().indexOf("bp — "));
+        bp = bp.substring(0, bp.indexOf("\n\n"));
+        assertTrue(bp.matches("(?s).*\n  optimizer +adam .*"), "[M]-default method shows Adam");
     }
 }
