@@ -61,6 +61,7 @@ public final class Trainer {
     private final int batchSize;
     private final LearningRule rule;
     private final Optimizer forwardOptimizer;
+    /** [M]'s one optimiser over all feedback parameters; null without trained feedback or under [F]'s schedule. */
     private final Optimizer feedbackOptimizer;
     /** [F]'s schedule: one optimiser per layer's feedback parameters, stepped layer by layer L..2; else null. */
     private final java.util.NavigableMap<Integer, Optimizer> layerOptimizers;
@@ -107,8 +108,9 @@ public final class Trainer {
         this.steps = hooks.steps();
         this.alignment = AlignmentMonitor.of(config, rule);
         this.forwardOptimizer = forwardOptimizer(config, trainedForwardParameters(config, rule));
-        this.feedbackOptimizer = rule.trainsFeedback() ? feedbackOptimizer(config, rule.feedbackParameters()) : null;
         this.layerOptimizers = rule.trainsFeedback() && scheduleF(config) ? layerOptimizers(config, rule) : null;
+        this.feedbackOptimizer = rule.trainsFeedback() && layerOptimizers == null
+                ? feedbackOptimizer(config, rule.feedbackParameters()) : null;
         this.feedbackIterations = scheduleF(config) ? config.getInt(Conventions.EPOCHS_BACKWARD) : 0;
         this.evalBatch = config.has(Conventions.EVAL_BATCH_SIZE) ? config.getInt(Conventions.EVAL_BATCH_SIZE)
                 : Evaluator.AUTHORS_BATCH;
@@ -304,7 +306,7 @@ public final class Trainer {
         for (int j = 0; j < batches; j++) {
             try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
                 Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
-                if (feedbackOptimizer != null) {
+                if (rule.trainsFeedback()) {
                     for (int it = 0; it < feedbackIterations; it++) {    // [F]: feedback first, each on a new pass
                         feedbackStep(rule.network().forward(batch.x()), new StepListener.Step(
                                 StepListener.Phase.TRAIN, epoch, j, StepListener.Optimizer.FEEDBACK));
@@ -322,7 +324,7 @@ public final class Trainer {
                     alignment.computeReferences(pass, loss.gradient());
                 }
                 rule.computeForwardGradients(pass, loss.gradient());
-                if (feedbackOptimizer != null && feedbackIterations == 0) {
+                if (feedbackOptimizer != null) {                       // [M]: after the targets, same pass
                     feedbackStep(pass, new StepListener.Step(StepListener.Phase.TRAIN, epoch, j,
                             StepListener.Optimizer.FEEDBACK));
                 }

@@ -92,14 +92,7 @@ class FFeedbackLossesTest {
                 return v;
             };
             assertEquals(f.apply(q.dup()), loss, 1e-12 * Math.abs(loss));
-            INDArray fd = q.ulike();
-            for (int k = 0; k < q.length(); k++) {
-                INDArray plus = q.dup();
-                INDArray minus = q.dup();
-                plus.putScalar(k, q.getDouble(k) + 1e-6);
-                minus.putScalar(k, q.getDouble(k) - 1e-6);
-                fd.putScalar(k, (f.apply(plus) - f.apply(minus)) / 2e-6);
-            }
+            INDArray fd = centralDifferences(q, f);
             assertEquals(0.0, grad.sub(fd).amaxNumber().doubleValue(), 1e-6 * fd.amaxNumber().doubleValue(),
                     eForm ? "[E]'s form" : "[F]'s form");
         }
@@ -133,14 +126,7 @@ class FFeedbackLossesTest {
             double value = dtp.layerLoss(pass, i, eps.dup());
             assertEquals(loss.apply(q.dup()), value, 1e-12 * value, "layer " + i);
             INDArray grad = g.parameters().get(0).gradient().dup();
-            INDArray fd = q.ulike();
-            for (int k = 0; k < q.length(); k++) {
-                INDArray plus = q.dup();
-                INDArray minus = q.dup();
-                plus.putScalar(k, q.getDouble(k) + 1e-6);
-                minus.putScalar(k, q.getDouble(k) - 1e-6);
-                fd.putScalar(k, (loss.apply(plus) - loss.apply(minus)) / 2e-6);
-            }
+            INDArray fd = centralDifferences(q, loss);
             assertEquals(0.0, grad.sub(fd).amaxNumber().doubleValue(), 1e-6 * fd.amaxNumber().doubleValue(),
                     "layer " + i);
         }
@@ -166,6 +152,19 @@ class FFeedbackLossesTest {
         }
         double after = meanAngle(net, fb, pass);
         assertTrue(before > 80 && after < 0.5 * before, "angle(J_g, J_fᵀ) " + before + "° → " + after + "°");
+    }
+
+    /** Central finite differences of {@code f} at {@code q}, element by element (h = 1e-6). */
+    private static INDArray centralDifferences(INDArray q, Function<INDArray, Double> f) {
+        INDArray fd = q.ulike();
+        for (int k = 0; k < q.length(); k++) {
+            INDArray plus = q.dup();
+            INDArray minus = q.dup();
+            plus.putScalar(k, q.getDouble(k) + 1e-6);
+            minus.putScalar(k, q.getDouble(k) - 1e-6);
+            fd.putScalar(k, (f.apply(plus) - f.apply(minus)) / 2e-6);
+        }
+        return fd;
     }
 
     /** The mean over samples and layers 2..L of the angle between vec(J_g) and vec(J_fᵀ). */

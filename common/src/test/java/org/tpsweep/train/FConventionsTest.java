@@ -87,7 +87,7 @@ class FConventionsTest {
     /** [F]'s search slice: the last 5000 training samples validate, the first ones train, in file order. */
     @Test
     void theFValidationSplitIsTheLastSliceOfTheFile() {
-        LabeledData full = toyData(12, 2, 2, 7);
+        LabeledData full = ToyData.random(12, 2, 2, 7);
         org.tpsweep.data.Split s = org.tpsweep.data.DataSplits.split(full, 4, 5, 99L, true);
         assertArrayEquals(full.select(new int[] {8, 9, 10, 11}).x(), s.validation().x());
         assertArrayEquals(full.select(new int[] {0, 1, 2, 3, 4}).x(), s.train().x());
@@ -160,7 +160,7 @@ class FConventionsTest {
     void fwDtpNeverChangesItsFeedbackWeights() {
         RunConfig c = config(Methods.FW_DTP, Map.of(Methods.EPOCHS, 2, Methods.NUM_HIDDEN, 2, Methods.SIZE_HIDDEN, 8,
                 Methods.BATCH_SIZE, 4, Methods.NO_VAL_SET, true));
-        LabeledData data = toyData(10, 5, 3, 1);
+        LabeledData data = ToyData.random(10, 5, 3, 1);
         Trainer trainer = new Trainer(c, new Split(data, data.select(new int[0])), data, TrainerHooks.none());
         Map<String, INDArray> before = new HashMap<>();
         trainer.rule().fixedFeedback().forEach((k, v) -> before.put(k, v.dup()));
@@ -184,7 +184,7 @@ class FConventionsTest {
         RunConfig c = config(Methods.BP, Map.of(Conventions.KEY, "f", Methods.PRECISION, "float64", Methods.LR, lr,
                 Methods.EPOCHS, 2, Methods.NUM_HIDDEN, 1, Methods.SIZE_HIDDEN, 3, Methods.BATCH_SIZE, 3,
                 Methods.NO_VAL_SET, true));
-        LabeledData data = toyData(5, 4, 2, 2);                       // batches of 3 and 2 samples
+        LabeledData data = ToyData.random(5, 4, 2, 2);                       // batches of 3 and 2 samples
         List<int[]> orders = List.of(new int[] {4, 0, 2, 1, 3}, new int[] {1, 3, 0, 4, 2});
         List<INDArray[]> after = new ArrayList<>();
         Trainer[] holder = new Trainer[1];
@@ -230,7 +230,7 @@ class FConventionsTest {
         RunConfig c = config(Methods.DTP, Map.of(Conventions.KEY, "f", Conventions.EPOCHS_BACKWARD, 2,
                 Methods.EPOCHS, 1, Methods.NUM_HIDDEN, 2, Methods.SIZE_HIDDEN, 4, Methods.BATCH_SIZE, 2,
                 Methods.NO_VAL_SET, true, Methods.EPOCHS_FB, 6, Methods.EXTRA_FB_EPOCHS, 3));
-        LabeledData data = toyData(5, 3, 2, 4);                       // 3 minibatches: 2, 2, 1
+        LabeledData data = ToyData.random(5, 3, 2, 4);                       // 3 minibatches: 2, 2, 1
         List<String> steps = new ArrayList<>();
         List<String> moved = new ArrayList<>();
         Trainer[] holder = new Trainer[1];
@@ -427,9 +427,9 @@ class FConventionsTest {
         assertTrue(one.getMessage().contains("batch_size = 1 with BN; allowed: batch_size ≥ 2"), one.getMessage());
         RunConfig c = config(Methods.FW_DTP_BN, Map.of(Methods.BATCH_SIZE, 4, Methods.NUM_HIDDEN, 1,
                 Methods.SIZE_HIDDEN, 4, Methods.NO_VAL_SET, true));
-        LabeledData nine = toyData(9, 3, 2, 5);                       // 4 + 4 + 1
+        LabeledData nine = ToyData.random(9, 3, 2, 5);                       // 4 + 4 + 1
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Trainer(c, new Split(nine, nine.select(new int[0])), toyData(6, 3, 2, 6), TrainerHooks.none()));
+                () -> new Trainer(c, new Split(nine, nine.select(new int[0])), ToyData.random(6, 3, 2, 6), TrainerHooks.none()));
         assertTrue(e.getMessage().contains("training set of 9 samples in minibatches of 4 leaves a minibatch of 1"),
                 e.getMessage());
     }
@@ -498,19 +498,6 @@ class FConventionsTest {
         try (var ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return a.dup();
         }
-    }
-
-    private static LabeledData toyData(int n, int dim, int classes, long seed) {
-        java.util.Random r = new java.util.Random(seed);
-        float[] x = new float[n * dim];
-        int[] y = new int[n];
-        for (int k = 0; k < x.length; k++) {
-            x[k] = (float) r.nextGaussian();
-        }
-        for (int k = 0; k < n; k++) {
-            y[k] = k % classes;
-        }
-        return new LabeledData(x, y, n, dim, classes);
     }
 
     /** Mean cross-entropy of the 1-hidden-layer tanh network (no biases) with weights w1, w2 on {@code batch}. */

@@ -38,10 +38,10 @@ class JacobianMonitorTest {
     /** (a) fw-dtp 5-6-6-4, float64, [F]'s conventions, one epoch: rows for epochs 0 and 1, layers 2 and 3, exact. */
     @Test
     void fwDtpConditionsEqualFiniteDifferencesAtEveryEpochAndLayer() {
-        LabeledData train = toyData(12, 5, 4, 1);
-        LabeledData validation = toyData(10, 5, 4, 2);
+        LabeledData train = ToyData.random(12, 5, 4, 1);
+        LabeledData validation = ToyData.random(10, 5, 4, 2);
         RunConfig c = config(Methods.FW_DTP, Map.of());
-        Trainer trainer = new Trainer(c, new Split(train, validation), toyData(10, 5, 4, 3), TrainerHooks.none());
+        Trainer trainer = new Trainer(c, new Split(train, validation), ToyData.random(10, 5, 4, 3), TrainerHooks.none());
         double[][][] w0 = weights(trainer.rule());
         TrainResult r = trainer.train(EpochListener.NONE);
 
@@ -71,8 +71,8 @@ class JacobianMonitorTest {
     }
 
     private static void bnModeEqualsFiniteDifferences(String mode, Bn bn) {
-        LabeledData train = toyData(12, 5, 4, 4);
-        LabeledData test = toyData(10, 5, 4, 5);
+        LabeledData train = ToyData.random(12, 5, 4, 4);
+        LabeledData test = ToyData.random(10, 5, 4, 5);
         RunConfig c = config(Methods.FW_DTP_BN, Map.of(Methods.JACOBIAN_BN_MODE, mode, Methods.NO_VAL_SET, true,
                 Methods.LAST_ACTIVATION, Methods.LINEAR_BN));
         Trainer trainer = new Trainer(c, new Split(train, train.select(new int[0])), test, TrainerHooks.none());
@@ -120,8 +120,8 @@ class JacobianMonitorTest {
         List<String> methods = Methods.withKey(Methods.JACOBIANS);
         assertTrue(methods.containsAll(List.of(Methods.DTP, Methods.DTP_PRETRAINED, Methods.DTP_DRL, Methods.TP,
                 Methods.FW_DTP, Methods.FW_DTP_BN)), methods.toString());
-        LabeledData train = toyData(12, 5, 4, 8);
-        LabeledData validation = toyData(10, 5, 4, 9);
+        LabeledData train = ToyData.random(12, 5, 4, 8);
+        LabeledData validation = ToyData.random(10, 5, 4, 9);
         for (String method : methods) {
             if (method.equals(Methods.FW_DTP_BN) || method.equals(Methods.DTP_BN)) {
                 continue;                                   // BN: the maps of one sample are not net.layer's
@@ -165,9 +165,9 @@ class JacobianMonitorTest {
     /** Off by default: no rows. */
     @Test
     void noRowsWithoutTheOption() {
-        LabeledData data = toyData(12, 5, 4, 6);
+        LabeledData data = ToyData.random(12, 5, 4, 6);
         Map<String, Object> off = new HashMap<>(Map.of(Methods.JACOBIANS, false));
-        Trainer trainer = new Trainer(config(Methods.FW_DTP, off), new Split(data, toyData(6, 5, 4, 7)), data,
+        Trainer trainer = new Trainer(config(Methods.FW_DTP, off), new Split(data, ToyData.random(6, 5, 4, 7)), data,
                 TrainerHooks.none());
         assertEquals(List.of(), trainer.train(EpochListener.NONE).jacobians());
     }
@@ -365,19 +365,6 @@ class JacobianMonitorTest {
             }
         }
         return x;
-    }
-
-    private static LabeledData toyData(int n, int dim, int classes, long seed) {
-        java.util.Random r = new java.util.Random(seed);
-        float[] x = new float[n * dim];
-        int[] y = new int[n];
-        for (int k = 0; k < x.length; k++) {
-            x[k] = (float) r.nextGaussian();
-        }
-        for (int k = 0; k < n; k++) {
-            y[k] = k % classes;
-        }
-        return new LabeledData(x, y, n, dim, classes);
     }
 
     private static double mean(double[] v) {
