@@ -70,6 +70,11 @@ public final class Methods {
     public static final String FW_DTP_BN = "fw-dtp-bn";
     public static final String DTP_BN = "dtp-bn";
     public static final String L_DRL_F = "l-drl-f";
+    public static final String L_DRL_E = "l-drl-e";
+    /** l-drl's loss scale s: 1/2 ([F]'s code) or 1 ([E]). */
+    public static final String LDRL_SCALE = "ldrl_scale";
+    /** l-drl: r = g_i(y) differentiated ([E]) or held constant ([F]'s code). */
+    public static final String LDRL_R_GRAD = "ldrl_r_grad";
     /** Reproduction only: [F]'s BP/FA code uses a_{i-1} in place of h_{i-1} in ∇W_i (ALGORITHMS.md §3b). */
     public static final String FA_BP_PREACT_BUG = "fa_bp_preact_bug";
     /** dtp-drl's reference: noisy h̃_{i-1} ([M]) or clean h_{i-1} ([F]-DRL). */
@@ -101,7 +106,7 @@ public final class Methods {
      * those whose Jacobian conditions ([F], ALGORITHMS.md §4) exist, so the only ones with {@code jacobians}.
      */
     private static final java.util.Set<String> LAYERWISE_FEEDBACK = java.util.Set.of(DTP, DTP_PRETRAINED, DTP_DRL, TP,
-            FW_DTP, FW_DTP_BN, L_DRL_F, DTP_BN);
+            FW_DTP, FW_DTP_BN, L_DRL_F, L_DRL_E, DTP_BN);
     /** The methods among those whose layers and feedback maps have BN: the only ones with {@code jacobian_bn_mode}. */
     private static final java.util.Set<String> BATCH_NORM_MAPS = java.util.Set.of(FW_DTP_BN, DTP_BN);
 
@@ -147,7 +152,20 @@ public final class Methods {
                 "L-DRL as [F]'s code runs it (its Table-2 L-DRL row): dtp's feedback and targets, each g_i trained "
                         + "by −Σ dx⊙(g_i(f_i(x+dx)) − sg[g_i(y)]) + ½Σ(g_i(y+dy) − sg[g_i(y)])²; [F]'s conventions "
                         + "by default; lr, β, lr_fb, σ are placeholders ([F]'s code defaults), not published settings",
-                fCodeDefaultsWithLearnedFeedback()));
+                concat(fCodeDefaultsWithLearnedFeedback(), ldrlParams(0.5, false),
+                        LayerFeedbackSchedule.params(LayerFeedbackSchedule.DESCENDING, "", 0.0))));
+        register(new MethodDescriptor(L_DRL_E,
+                "L-DRL in Ernoult et al. 2022's form: ℓ_i = −2Σ dx⊙(g_i(f_i(x+dx)) − g_i(y)) + Σ(g_i(y+dy) − g_i(y))² "
+                        + "with g_i(y) differentiated, on [F]'s network and targets; per feedback iteration the maps "
+                        + "train in ascending order, each for its fb_iterations steps with its own σ and lr "
+                        + "(sigma_layers, lr_fb_layers), SGD with momentum 0.9; epochs_backward 1 (one iteration per "
+                        + "minibatch, one pre-training epoch). [E]'s own lists are for CNNs; lr, β, lr_fb (half of "
+                        + "l-drl-f's, the same step for its loss twice as large), σ and 5 steps per map are "
+                        + "placeholders",
+                withDefault(concat(runParams("float32"), forwardParams(1e-3, 1e-2, 0.9, 0.999, 1e-8),
+                        feedbackParams(5e-4, 0.9, 0.999, 1e-8, 0.0, 1e-2, 0, 0), Conventions.params(Conventions.F, true),
+                        ldrlParams(1.0, true), LayerFeedbackSchedule.params(LayerFeedbackSchedule.ASCENDING, "5.0", 0.9)),
+                        Conventions.EPOCHS_BACKWARD, 1)));
         register(new MethodDescriptor(DTP_BN,
                 "dtp with [F]'s BN (in no table of [F]): hidden layers and every learned g_i BN∘tanh, targets through "
                         + "BN, linear output, g_i trained with dtp-f's reconstruction loss through BN; [F]'s "
@@ -299,6 +317,19 @@ public final class Methods {
     private static List<ParamDef> fCodeDefaultsWithLearnedFeedback() {
         return concat(runParams("float32"), forwardParams(1e-3, 1e-2, 0.9, 0.999, 1e-8),
                 feedbackParams(1e-3, 0.9, 0.999, 1e-8, 0.0, 1e-2, 0, 0), Conventions.params(Conventions.F, true));
+    }
+
+    private static List<ParamDef> ldrlParams(double scale, boolean rGrad) {
+        return List.of(
+                ParamDef.positive(LDRL_SCALE, scale, "scale s of the L-DRL loss: 0.5 ([F]'s code) or 1 ([E])"),
+                ParamDef.flag(LDRL_R_GRAD, rGrad, "differentiate r = g_i(y) in the L-DRL loss ([E]) or hold it "
+                        + "constant ([F]'s code)"));
+    }
+
+    /** {@code params} with the default of {@code key} replaced by {@code value}. */
+    private static List<ParamDef> withDefault(List<ParamDef> params, String key, Object value) {
+        return params.stream().map(p -> !p.key().equals(key) ? p : new ParamDef(p.key(), p.type(), value, p.min(),
+                p.minExclusive(), p.max(), p.maxExclusive(), p.choices(), p.description())).toList();
     }
 
     private static ParamDef feedbackScale() {

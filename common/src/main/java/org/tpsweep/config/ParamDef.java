@@ -41,8 +41,13 @@ public record ParamDef(String key, ParamType type, Object defaultValue, double m
 
     /** A list of numbers ≥ {@code min} (empty allowed), e.g. one damping per hidden layer; default empty. */
     public static ParamDef doubleList(String key, double min, String description) {
-        return new ParamDef(key, ParamType.DOUBLE_LIST, "", min, false, Double.POSITIVE_INFINITY, true, List.of(),
-                description);
+        return doubleList(key, "", min, description);
+    }
+
+    /** A list of numbers ≥ {@code min} with the default {@code canonicalDefault} ("x1,x2,…"; "" = empty). */
+    public static ParamDef doubleList(String key, String canonicalDefault, double min, String description) {
+        return new ParamDef(key, ParamType.DOUBLE_LIST, canonicalDefault, min, false, Double.POSITIVE_INFINITY, true,
+                List.of(), description);
     }
 
     /** The numbers of a {@link ParamType#DOUBLE_LIST} value in its canonical "x1,x2,…" form. */

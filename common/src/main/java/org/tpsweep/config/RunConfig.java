@@ -34,6 +34,7 @@ public record RunConfig(String method, String dataset, long seed, SortedMap<Stri
         }
         RunConfig config = new RunConfig(method, dataset, seed, m.resolve(Conventions.withDefaults(m, given), context));
         Conventions.validate(config, context);
+        LayerFeedbackSchedule.validate(config, context);
         double[] damping = config.getDoubleList(Methods.GNT_DAMPING);
         int hidden = config.getInt(Methods.NUM_HIDDEN);
         if (damping.length != 0 && damping.length != hidden) {

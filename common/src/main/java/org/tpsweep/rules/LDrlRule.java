@@ -3,6 +3,7 @@ package org.tpsweep.rules;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
+import org.tpsweep.config.LayerFeedbackSchedule;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.nn.DenseNetwork;
@@ -10,20 +11,23 @@ import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.nn.NoiseSource;
 
 /**
- * L-DRL, the local difference reconstruction loss of Ernoult et al. 2022 [E] as [F] implements it (l-drl-f,
- * ALGORITHMS.md §3b): dtp's layer-wise feedback and difference targets; per layer i, with x = h_{i-1},
+ * L-DRL, the local difference reconstruction loss of Ernoult et al. 2022 [E], in [F]'s form (l-drl-f) and in
+ * [E]'s (l-drl-e, ALGORITHMS.md §3b): dtp's layer-wise feedback and difference targets; per layer i, with x = h_{i-1},
  * y = f_i(x), r = g_i(y) and fresh dx, dy ~ N(0, σ²I),
  * <pre>
  *   ℓ_i = s · ( −2 Σ_units dx ⊙ (g_i(f_i(x + dx)) − r) + Σ_units (g_i(y + dy) − r)² ), averaged over the batch
  * </pre>
  * with s = 1/2 and r held constant in [F]'s code (its −Σ dx ⊙ (…) + ½ Σ (…)²), s = 1 and r differentiated in
  * [E]'s form. To first order in σ its expectation is s σ² (‖J_g‖_F² − 2 tr(J_g J_f)), minimised at J_g = J_fᵀ.
- * Under the mean reduction the sums over units become means over B × n.
+ * Under the mean reduction the sums over units become means over B × n. σ may differ per layer
+ * ({@link LayerFeedbackSchedule}); the layer order, step counts, learning rates and momentum are the trainer's.
  */
 public final class LDrlRule extends LayerwiseRule {
     private final double scale;
     private final boolean rGrad;
     private final boolean perSampleSum;
+    /** σ of map g_i at index i (index 0 and 1 unused); null: {@link #sigma} for every map. */
+    private final double[] sigmaByLayer;
 
     /**
      * @param scale        s: 1/2 ([F]) or 1 ([E])
@@ -39,15 +43,40 @@ public final class LDrlRule extends LayerwiseRule {
         this.scale = scale;
         this.rGrad = rGrad;
         this.perSampleSum = perSampleSum;
+        this.sigmaByLayer = null;
     }
 
-    /** The {@link RuleFactory} of l-drl-f: [F]'s form (s = 1/2, r constant) under the config's conventions. */
+    private LDrlRule(DenseNetwork net, LayerwiseFeedback feedback, OutputTarget target, LayerFeedbackSchedule s,
+                     double scale, boolean rGrad, boolean perSampleSum, NoiseSource noise) {
+        super(net, feedback, target, s.sigma(2), noise);
+        this.scale = scale;
+        this.rGrad = rGrad;
+        this.perSampleSum = perSampleSum;
+        this.sigmaByLayer = new double[net.numLayers() + 1];
+        for (int i = 2; i <= net.numLayers(); i++) {
+            sigmaByLayer[i] = s.sigma(i);
+            if (!(sigmaByLayer[i] > 0)) {
+                throw new IllegalArgumentException("l-drl needs sigma > 0, got " + sigmaByLayer[i] + " for g_" + i);
+            }
+        }
+    }
+
+    /**
+     * The {@link RuleFactory} of l-drl-f and l-drl-e: the config's loss scale s and r-gradient ([F]: 1/2, r constant;
+     * [E]: 1, r differentiated), per-layer σ, under the config's conventions.
+     */
     public static LDrlRule create(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise) {
         DenseNetwork net = LearningRules.forwardNetwork(c, widths, LearningRules.allBiases(widths), dtype, init);
         LayerwiseFeedback fb = new LayerwiseFeedback(widths, LearningRules.biases(c),
                 LearningRules.learnedFeedbackInit(c), true, dtype, init);
         OutputTarget target = LearningRules.outputTarget(c);
-        return new LDrlRule(net, fb, target, c.getDouble(Methods.SIGMA), 0.5, false, target.sum(), noise);
+        return new LDrlRule(net, fb, target, LayerFeedbackSchedule.of(c), c.getDouble(Methods.LDRL_SCALE),
+                c.getBoolean(Methods.LDRL_R_GRAD), target.sum(), noise);
+    }
+
+    /** The feedback noise σ of map g_i. */
+    public double sigma(int layer) {
+        return sigmaByLayer == null ? sigma : sigmaByLayer[layer];
     }
 
     @Override
@@ -62,8 +91,9 @@ public final class LDrlRule extends LayerwiseRule {
 
     @Override
     public double computeLayerFeedbackGradients(ForwardPass pass, int layer) {
-        INDArray dx = DifferenceReconstruction.drawNoise(pass.h(layer - 1), noise).muli(sigma);
-        INDArray dy = DifferenceReconstruction.drawNoise(pass.h(layer), noise).muli(sigma);
+        double s = sigma(layer);
+        INDArray dx = DifferenceReconstruction.drawNoise(pass.h(layer - 1), noise).muli(s);
+        INDArray dy = DifferenceReconstruction.drawNoise(pass.h(layer), noise).muli(s);
         return layerLoss(pass, layer, dx, dy);
     }
 

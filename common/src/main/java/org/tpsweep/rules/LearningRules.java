@@ -57,6 +57,7 @@ public final class LearningRules {
         register(Methods.TP, DtpRule::create);
         register(Methods.DTP_BN, DtpRule::create);
         register(Methods.L_DRL_F, LDrlRule::create);
+        register(Methods.L_DRL_E, LDrlRule::create);
         register(Methods.FA, FeedbackAlignmentRule::create);
         register(Methods.DDTP_RHL, DdtpRhlRule::rhl);
         register(Methods.DDTP_REC, DdtpRhlRule::rec);

@@ -29,6 +29,7 @@ import org.tpsweep.nn.LossResult;
 import org.tpsweep.nn.StepWorkspace;
 import org.tpsweep.optim.Adam;
 import org.tpsweep.optim.Optimizer;
+import org.tpsweep.config.LayerFeedbackSchedule;
 import org.tpsweep.optim.Sgd;
 import org.tpsweep.optim.AdamSettings;
 import org.tpsweep.optim.Parameter;
@@ -63,8 +64,13 @@ public final class Trainer {
     private final Optimizer forwardOptimizer;
     /** [M]'s one optimiser over all feedback parameters; null without trained feedback or under [F]'s schedule. */
     private final Optimizer feedbackOptimizer;
-    /** [F]'s schedule: one optimiser per layer's feedback parameters, stepped layer by layer L..2; else null. */
-    private final java.util.NavigableMap<Integer, Optimizer> layerOptimizers;
+    /**
+     * [F]'s schedule: one optimiser per layer's feedback parameters, in the order one feedback iteration steps
+     * them (L..2, or 2..L for l-drl-e); else null.
+     */
+    private final java.util.LinkedHashMap<Integer, Optimizer> layerOptimizers;
+    /** [F]'s schedule: the layer order, per-layer steps, learning rates and momentum of a feedback iteration. */
+    private final LayerFeedbackSchedule layerSchedule;
     /** K feedback iterations per minibatch before the targets ([F]'s schedule, ALGORITHMS.md §2b); 0 for [M]'s. */
     private final int feedbackIterations;
     /** Evaluation minibatch size ({@code eval_batch_size}; [M]'s 128 for methods without the key). */
@@ -108,7 +114,9 @@ public final class Trainer {
         this.steps = hooks.steps();
         this.alignment = AlignmentMonitor.of(config, rule);
         this.forwardOptimizer = forwardOptimizer(config, trainedForwardParameters(config, rule));
-        this.layerOptimizers = rule.trainsFeedback() && scheduleF(config) ? layerOptimizers(config, rule) : null;
+        this.layerSchedule = LayerFeedbackSchedule.of(config);
+        this.layerOptimizers = rule.trainsFeedback() && scheduleF(config)
+                ? layerOptimizers(config, rule, layerSchedule) : null;
         this.feedbackOptimizer = rule.trainsFeedback() && layerOptimizers == null
                 ? feedbackOptimizer(config, rule.feedbackParameters()) : null;
         this.feedbackIterations = scheduleF(config) ? config.getInt(Conventions.EPOCHS_BACKWARD) : 0;
@@ -135,13 +143,17 @@ public final class Trainer {
         return rule.forwardParameters().stream().filter(p -> p.name().equals("W1") || p.name().equals("b1")).toList();
     }
 
-    /** [F]'s per-layer feedback optimisers, highest layer first. */
-    private static java.util.NavigableMap<Integer, Optimizer> layerOptimizers(RunConfig c, LearningRule rule) {
-        java.util.NavigableMap<Integer, Optimizer> byLayer = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
-        for (int i = rule.network().numLayers(); i >= 1; i--) {
+    /** [F]'s per-layer feedback optimisers (each with its layer's lr and the momentum), in the schedule's order. */
+    private static java.util.LinkedHashMap<Integer, Optimizer> layerOptimizers(RunConfig c, LearningRule rule,
+                                                                                LayerFeedbackSchedule schedule) {
+        java.util.LinkedHashMap<Integer, Optimizer> byLayer = new java.util.LinkedHashMap<>();
+        for (int i : schedule.layerOrder()) {
             List<Parameter> params = rule.feedbackParameters(i);
             if (!params.isEmpty()) {
-                byLayer.put(i, feedbackOptimizer(c, params));
+                AdamSettings s = feedbackSettings(c);
+                byLayer.put(i, sgd(c) ? new Sgd(schedule.lr(i), schedule.momentum(), params)
+                        : new Adam(new AdamSettings(schedule.lr(i), s.beta1(), s.beta2(), s.epsilon(),
+                                s.weightDecay()), params));
             }
         }
         if (byLayer.isEmpty()) {
@@ -356,14 +368,17 @@ public final class Trainer {
 
     /**
      * One feedback update on {@code pass}: [M]'s one step of all layers with the pre-step weights, or [F]'s
-     * iteration over layers L..2, each layer's loss (fresh noise) followed at once by its own step.
+     * iteration over layers L..2 (l-drl-e: 2..L), each layer's loss (fresh noise) followed at once by its own step,
+     * repeated per layer for its {@code fb_iterations} steps.
      */
     private void feedbackStep(ForwardPass pass, StepListener.Step step) {
         if (layerOptimizers != null) {
             for (java.util.Map.Entry<Integer, Optimizer> layer : layerOptimizers.entrySet()) {
-                requireFinite(rule.computeLayerFeedbackGradients(pass, layer.getKey()), step);
-                layer.getValue().step();
-                steps.afterStep(step);
+                for (int k = 0; k < layerSchedule.iterations(layer.getKey()); k++) {
+                    requireFinite(rule.computeLayerFeedbackGradients(pass, layer.getKey()), step);
+                    layer.getValue().step();
+                    steps.afterStep(step);
+                }
             }
             return;
         }

@@ -133,11 +133,12 @@ class FFeedbackLossesTest {
     }
 
     /** L-DRL drives J_g towards J_fᵀ ([F] Table 1): the angle between them falls when only the feedback trains. */
-    @Test
-    void lDrlAlignsTheFeedbackJacobianWithTheForwardJacobianTransposed() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"l-drl-f, 2.0, 0.0", "l-drl-e, 0.1, 0.9"})
+    void lDrlAlignsTheFeedbackJacobianWithTheForwardJacobianTransposed(String method, double lr, double momentum) {
         Map<String, Object> g = Map.of(Methods.PRECISION, "float64", Methods.NUM_HIDDEN, 2, Methods.SIZE_HIDDEN, 6,
                 Methods.SIGMA, 0.1);
-        RunConfig c = RunConfig.of(Methods.L_DRL_F, "mnist", 1, g);
+        RunConfig c = RunConfig.of(method, "mnist", 1, g);
         LearningRule rule = LearningRules.create(c, 5, 4, Nd4j.getRandomFactory().getNewRandomInstance(3L),
                 new org.tpsweep.nn.GaussianNoise(17L));
         DenseNetwork net = rule.network();
@@ -145,13 +146,14 @@ class FFeedbackLossesTest {
         INDArray x = Nd4j.randn(DataType.DOUBLE, 64, 5);
         ForwardPass pass = net.forward(x);
         double before = meanAngle(net, fb, pass);
-        Sgd sgd = new Sgd(2.0, rule.feedbackParameters());
+        Sgd sgd = new Sgd(lr, momentum, rule.feedbackParameters());
         for (int step = 0; step < 400; step++) {
             rule.computeFeedbackGradients(pass);
             sgd.step();
         }
         double after = meanAngle(net, fb, pass);
-        assertTrue(before > 80 && after < 0.5 * before, "angle(J_g, J_fᵀ) " + before + "° → " + after + "°");
+        assertTrue(before > 80 && after < 0.5 * before, method + ": angle(J_g, J_fᵀ) " + before + "° → " + after
+                + "°");
     }
 
     /** Central finite differences of {@code f} at {@code q}, element by element (h = 1e-6). */

@@ -99,7 +99,7 @@ class FConventionsTest {
     void badConventionsAreRefusedNamingWhatIsAllowed() {
         ConfigException noSuchSetting = assertThrows(ConfigException.class,
                 () -> config(Methods.DDTP_LINEAR, Map.of(Conventions.KEY, "f")));
-        assertTrue(noSuchSetting.getMessage().contains("methods with conventions m | f: [bp, dtp, fw-dtp, fw-dtp-bn, l-drl-f, dtp-bn, tp, fa, dtp-drl]"),
+        assertTrue(noSuchSetting.getMessage().contains("methods with conventions m | f: [bp, dtp, fw-dtp, fw-dtp-bn, l-drl-f, l-drl-e, dtp-bn, tp, fa, dtp-drl]"),
                 noSuchSetting.getMessage());
         ConfigException badValue = assertThrows(ConfigException.class,
                 () -> config(Methods.DTP, Map.of(Conventions.KEY, "g")));
@@ -448,7 +448,7 @@ class FConventionsTest {
 
     /** ALGORITHMS.md §6 check 10 under [F]'s conventions for the rules with learned feedback (tp excepted). */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"dtp", "dtp-drl", "l-drl-f", "dtp-bn"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dtp", "dtp-drl", "l-drl-f", "l-drl-e", "dtp-bn"})
     void learnedFeedbackRulesLowerTheTrainingLossUnderFConventions(String method) {
         TrainingCheck.lowersTrainingLoss(method, fTrainingSettings());
     }
