@@ -1,6 +1,9 @@
 package org.tpsweep.nn;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -17,24 +20,31 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>{@link #perSample} and {@link #perSampleJacobian} are [F]'s "per-sample quirk" of its Jacobian evaluation
  * (ALGORITHMS.md §4): the same formula applied across the n features of one 1-D sample.
+ *
+ * <p>With the Vector API ({@link FastTanh#vectorised()}) and dense row-major arrays, forward and backward run as
+ * fused kernels ({@link BatchNormKernels}); otherwise as ND4J ops. Both compute the same formulas.
  */
 public final class BatchStandardize {
     /** The ε added to the std in the denominator ([F]'s code). */
     public static final double EPSILON = 1e-12;
 
     private final INDArray y;
-    /** The unbiased std s, 1 × n. */
-    private final INDArray std;
-    /** s + ε, 1 × n. */
-    private final INDArray denominator;
-    /** (B − 1)·s with exact zeros replaced by 1 (those units have y = 0, so the std term vanishes), 1 × n. */
-    private final INDArray stdTermScale;
+    /** The unbiased std s per unit. */
+    private final double[] std;
+    /** s + ε per unit. */
+    private final double[] denominator;
+    /** (B − 1)·s with exact zeros replaced by 1 (those units have y = 0, so the std term vanishes). */
+    private final double[] stdTermScale;
 
-    private BatchStandardize(INDArray y, INDArray std, INDArray denominator, INDArray stdTermScale) {
+    private BatchStandardize(INDArray y, double[] std, double[] denominator) {
         this.y = y;
         this.std = std;
         this.denominator = denominator;
-        this.stdTermScale = stdTermScale;
+        this.stdTermScale = new double[std.length];
+        long b = y.rows();
+        for (int j = 0; j < std.length; j++) {
+            stdTermScale[j] = std[j] == 0.0 ? 1.0 : std[j] * (b - 1);
+        }
     }
 
     /**
@@ -59,9 +69,9 @@ public final class BatchStandardize {
         return y;
     }
 
-    /** The unbiased per-unit std s, 1 × n (a new array). */
+    /** The unbiased per-unit std s, 1 × n (a new array in the input's dtype). */
     public INDArray std() {
-        return std.dup();
+        return row(std);
     }
 
     /** ∂ℒ/∂x given g = ∂ℒ/∂y (B × n, not modified), with mean and std differentiated; a new array. */
@@ -71,9 +81,21 @@ public final class BatchStandardize {
                     + ", expected " + Arrays.toString(y.shape()));
         }
         INDArray g = dLdy.castTo(y.dataType());
+        if (fused(y)) {
+            INDArray dense = fused(g) ? g : g.dup('c');
+            INDArray dx = y.ulike();
+            int b = (int) y.rows();
+            int n = (int) y.columns();
+            if (y.dataType() == DataType.DOUBLE) {
+                BatchNormKernels.backwardDouble(nio(dense), nio(y), nio(dx), b, n, denominator, stdTermScale);
+            } else {
+                BatchNormKernels.backwardFloat(nio(dense), nio(y), nio(dx), b, n, denominator, stdTermScale);
+            }
+            return dx;
+        }
         // Second term's per-unit coefficient Σ_b g_b y_b / ((B − 1) s): the std's dependence on every sample.
-        INDArray stdCoefficient = g.mul(y).sum(true, 0).divi(stdTermScale);
-        INDArray dx = g.subRowVector(g.mean(true, 0)).diviRowVector(denominator);
+        INDArray stdCoefficient = g.mul(y).sum(true, 0).divi(row(stdTermScale));
+        INDArray dx = g.subRowVector(g.mean(true, 0)).diviRowVector(row(denominator));
         return dx.subi(y.mulRowVector(stdCoefficient));
     }
 
@@ -94,9 +116,9 @@ public final class BatchStandardize {
     public static INDArray perSampleJacobian(INDArray v) {
         BatchStandardize bn = standardiseColumns(asColumn(v));
         int n = (int) bn.y.rows();
-        INDArray jacobian = Nd4j.eye(n).castTo(bn.y.dataType()).subi(1.0 / n).divi(bn.denominator.getDouble(0));
+        INDArray jacobian = Nd4j.eye(n).castTo(bn.y.dataType()).subi(1.0 / n).divi(bn.denominator[0]);
         INDArray yyT = MatMul.times(bn.y, bn.y, false, true);
-        return jacobian.subi(yyT.divi(bn.stdTermScale.getDouble(0)));
+        return jacobian.subi(yyT.divi(bn.stdTermScale[0]));
     }
 
     private static INDArray asColumn(INDArray v) {
@@ -114,19 +136,40 @@ public final class BatchStandardize {
 
     /** The formula over the rows of x (≥ 2 rows), per column. */
     private static BatchStandardize standardiseColumns(INDArray x) {
+        int n = (int) x.columns();
+        double[] std = new double[n];
+        double[] denominator = new double[n];
+        if (fused(x)) {
+            INDArray y = x.ulike();
+            if (x.dataType() == DataType.DOUBLE) {
+                BatchNormKernels.forwardDouble(nio(x), nio(y), (int) x.rows(), n, std, denominator);
+            } else {
+                BatchNormKernels.forwardFloat(nio(x), nio(y), (int) x.rows(), n, std, denominator);
+            }
+            return new BatchStandardize(y, std, denominator);
+        }
         long b = x.rows();
         INDArray d = x.subRowVector(x.mean(true, 0));
         INDArray sumSquares = d.mul(d).sum(true, 0);
         INDArray s = Transforms.sqrt(sumSquares.divi(b - 1), false);
-        INDArray denominator = s.add(EPSILON);
-        INDArray stdTermScale = s.mul(b - 1);
-        // Exact zeros only, compared in Java: a scan of n values, not of the B × n batch.
-        double[] sValues = s.toDoubleVector();
-        for (int j = 0; j < sValues.length; j++) {
-            if (sValues[j] == 0.0) {
-                stdTermScale.putScalar(0, j, 1.0);
-            }
-        }
-        return new BatchStandardize(d.diviRowVector(denominator), s, denominator, stdTermScale);
+        INDArray den = s.add(EPSILON);
+        System.arraycopy(s.toDoubleVector(), 0, std, 0, n);
+        System.arraycopy(den.toDoubleVector(), 0, denominator, 0, n);
+        return new BatchStandardize(d.diviRowVector(den), std, denominator);
+    }
+
+    /** True when the fused kernels apply: Vector API present, a dense row-major float or double array. */
+    private static boolean fused(INDArray a) {
+        return FastTanh.vectorised() && !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.rank() == 2
+                && (a.dataType() == DataType.DOUBLE || a.dataType() == DataType.FLOAT) && a.length() < Integer.MAX_VALUE / 8;
+    }
+
+    private static ByteBuffer nio(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
+    }
+
+    /** A 1 × n row of {@code values} in the batch's dtype. */
+    private INDArray row(double[] values) {
+        return Nd4j.createFromArray(new double[][] {values}).castTo(y.dataType());
     }
 }

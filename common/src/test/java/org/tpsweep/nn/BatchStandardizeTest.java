@@ -118,6 +118,32 @@ class BatchStandardizeTest {
         }
     }
 
+    /**
+     * The fused Vector API kernels (row-major arrays) and the ND4J ops (the same batch column-major) compute the
+     * same formulas: forward and backward agree to rounding, 256 × 67 (67 columns: whole vectors and a scalar tail).
+     */
+    @Test
+    void fusedKernelsAgreeWithTheNd4jOps() {
+        assertTrue(FastTanh.vectorised(), "tests run with the Vector API, so the fused kernels are under test");
+        for (DataType dtype : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            INDArray x = Nd4j.createUninitialized(DataType.DOUBLE, 256, 67);
+            Nd4j.randn(0.5, 2.0, x, Nd4j.getRandomFactory().getNewRandomInstance(11));
+            INDArray g = Nd4j.createUninitialized(DataType.DOUBLE, 256, 67);
+            Nd4j.randn(0.0, 1.0, g, Nd4j.getRandomFactory().getNewRandomInstance(12));
+            x = x.castTo(dtype);
+            g = g.castTo(dtype);
+            BatchStandardize fused = BatchStandardize.forward(x);
+            BatchStandardize ops = BatchStandardize.forward(x.dup('f'));
+            double tol = dtype == DataType.DOUBLE ? 1e-13 : 2e-5;
+            assertTrue(relativeError(flatten(ops.output().castTo(DataType.DOUBLE)),
+                    flatten(fused.output().castTo(DataType.DOUBLE))) < tol, dtype + " forward");
+            assertTrue(relativeError(flatten(ops.backward(g.dup('f')).castTo(DataType.DOUBLE)),
+                    flatten(fused.backward(g).castTo(DataType.DOUBLE))) < tol, dtype + " backward");
+            assertTrue(relativeError(ops.std().castTo(DataType.DOUBLE).toDoubleVector(),
+                    fused.std().castTo(DataType.DOUBLE).toDoubleVector()) < tol, dtype + " std");
+        }
+    }
+
     @Test
     void backwardInFloat32AgreesWithFloat64() {
         INDArray x = Nd4j.createUninitialized(DataType.DOUBLE, 64, 16);
