@@ -51,6 +51,10 @@ public final class EpochBenchmark {
                 FastTanh.vectorised() ? "vector-api" : "nd4j", Nd4j.getBackend().getClass().getSimpleName());
         TrainTestData mnist = DatasetCache.get("mnist", DataDirectory.resolve());
         for (String conventions : o.conventions) {
+            o.methods.stream().filter(m -> !accepts(m, conventions)).forEach(m -> System.out.printf(
+                    "%s: not run under conventions %s (its defaults are refused there)%n", m, conventions));
+        }
+        for (String conventions : o.conventions) {
             for (String precision : o.precisions) {          // warm-up: native load, JIT of every code path
                 for (String method : methods(o, conventions)) {
                     run(mnist, method, precision, conventions, 0, 5000);
@@ -89,10 +93,25 @@ public final class EpochBenchmark {
         }
     }
 
-    /** The methods of the run that take {@code conventions} (every method under m; those with the setting under f). */
+    /**
+     * The methods of the run that take {@code conventions} (every method under m; those with the setting under f),
+     * less those whose defaults the conventions refuse (l-drl-e's per-layer schedule exists only under f).
+     */
     private static List<String> methods(Options o, String conventions) {
         return o.methods.stream().filter(m -> Conventions.M.equals(conventions)
-                || Methods.get(m).byKey().containsKey(Conventions.KEY)).toList();
+                || Methods.get(m).byKey().containsKey(Conventions.KEY)).filter(m -> accepts(m, conventions)).toList();
+    }
+
+    private static boolean accepts(String method, String conventions) {
+        if (!Methods.get(method).byKey().containsKey(Conventions.KEY)) {
+            return true;
+        }
+        try {
+            RunConfig.of(method, "mnist", 1, Map.of(Conventions.KEY, conventions));
+            return true;
+        } catch (org.tpsweep.config.ConfigException e) {
+            return false;
+        }
     }
 
     private static String ratio(List<Double> seconds, double reference) {

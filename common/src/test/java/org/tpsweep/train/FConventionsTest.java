@@ -453,6 +453,16 @@ class FConventionsTest {
         TrainingCheck.lowersTrainingLoss(method, fTrainingSettings());
     }
 
+    /** Check 10 for [F]-DRL: dtp-drl with [F]'s objective (clean reference, no difference-term gradient, no 1/σ²). */
+    @Test
+    void fDrlLowersTheTrainingLossUnderFConventions() {
+        Map<String, Object> p = new HashMap<>(fTrainingSettings());
+        p.put(Methods.DRL_TARGET, Methods.CLEAN);
+        p.put(Methods.DIFF_TERM_GRAD, false);
+        p.put(Methods.INV_SIGMA2_SCALE, false);
+        TrainingCheck.lowersTrainingLoss(Methods.DTP_DRL, p);
+    }
+
     /** [F] Table 2's point about TP: on a non-invertible network plain TP does worse than DTP (§6, [F] items). */
     @Test
     void tpDoesWorseThanDtpOnANonInvertibleNetwork() {

@@ -65,7 +65,7 @@ class SweepPlanExamplesTest {
     }
 
     @Test
-    void presetsExpandToOneConfigurationPerMethod() throws Exception {
+    void presetsExpandToOneConfigurationPerMethodOrTheirSensitivityDraws() throws Exception {
         Path here = Path.of("").toAbsolutePath();
         Path root = here.getFileName().toString().equals("spark-jobs") ? here.getParent() : here;
         int checked = 0;
@@ -73,11 +73,34 @@ class SweepPlanExamplesTest {
             for (Path f : presets) {
                 SweepSpec spec = SweepSpec.load(f);
                 SweepPlan p = SweepPlan.expand(spec);
-                assertEquals(spec.methods().size() * spec.datasets().size() * spec.seeds().size(), p.trials().size(),
+                // One configuration per method, or a sensitivity study's draws (plus its base when included).
+                int configurations = spec.methods().values().stream().mapToInt(m -> m.sensitivity() == null ? 1
+                        : m.sensitivity().samples() + (m.sensitivity().includeBase() ? 1 : 0)).sum();
+                assertEquals(configurations * spec.datasets().size() * spec.seeds().size(), p.trials().size(),
                         f.toString());
                 checked++;
             }
         }
         assertTrue(checked >= 4, "presets found: " + checked);
+    }
+
+    /** The committed search specs behind the FW-DTP presets: every method is drawn {@code samples} times. */
+    @Test
+    void searchSpecsExpandToTheirDrawsPerMethod() throws Exception {
+        Path here = Path.of("").toAbsolutePath();
+        Path root = here.getFileName().toString().equals("spark-jobs") ? here.getParent() : here;
+        int checked = 0;
+        try (DirectoryStream<Path> specs = Files.newDirectoryStream(root.resolve("conf/presets/search"), "*.yaml")) {
+            for (Path f : specs) {
+                SweepSpec spec = SweepSpec.load(f);
+                SweepPlan p = SweepPlan.expand(spec);
+                int draws = spec.methods().values().iterator().next().samples();
+                assertEquals(spec.methods().size() * draws * spec.datasets().size() * spec.seeds().size(),
+                        p.trials().size(), f.toString());
+                assertEquals(16, draws, f + ": the budget its comment states");
+                checked++;
+            }
+        }
+        assertEquals(2, checked, "search specs found");
     }
 }
