@@ -189,8 +189,8 @@ class FConventionsTest {
         List<INDArray[]> after = new ArrayList<>();
         Trainer[] holder = new Trainer[1];
         TrainerHooks hooks = TrainerHooks.none().withOrder(org.tpsweep.data.SampleOrder.recorded("test", orders))
-                .withSteps(step -> after.add(new INDArray[] {copy(holder[0].rule().network().weight(1)),
-                        copy(holder[0].rule().network().weight(2))}));
+                .withSteps(step -> after.add(new INDArray[] {StepRecorder.copy(holder[0].rule().network().weight(1)),
+                        StepRecorder.copy(holder[0].rule().network().weight(2))}));
         holder[0] = new Trainer(c, new Split(data, data.select(new int[0])), data, hooks);
         INDArray w1 = holder[0].rule().network().weight(1).dup();
         INDArray w2 = holder[0].rule().network().weight(2).dup();
@@ -231,24 +231,9 @@ class FConventionsTest {
                 Methods.EPOCHS, 1, Methods.NUM_HIDDEN, 2, Methods.SIZE_HIDDEN, 4, Methods.BATCH_SIZE, 2,
                 Methods.NO_VAL_SET, true, Methods.EPOCHS_FB, 6, Methods.EXTRA_FB_EPOCHS, 3));
         LabeledData data = ToyData.random(5, 3, 2, 4);                       // 3 minibatches: 2, 2, 1
-        List<String> steps = new ArrayList<>();
-        List<String> moved = new ArrayList<>();
-        Trainer[] holder = new Trainer[1];
-        Map<String, INDArray> last = new HashMap<>();
-        TrainerHooks hooks = TrainerHooks.none().withSteps(s -> {
-            steps.add(s.phase().name().charAt(0) + "" + s.batch() + s.optimizer().name().charAt(1));
-            StringBuilder m = new StringBuilder();
-            for (org.tpsweep.optim.Parameter p : holder[0].rule().feedbackParameters()) {
-                if (!p.value().equals(last.get(p.name()))) {
-                    m.append(p.name());
-                }
-                last.put(p.name(), copy(p.value()));
-            }
-            moved.add(m.toString());
-        });
-        holder[0] = new Trainer(c, new Split(data, data.select(new int[0])), data, hooks);
-        holder[0].rule().feedbackParameters().forEach(p -> last.put(p.name(), copy(p.value())));
-        assertEquals(RunStatus.OK, holder[0].train(EpochListener.NONE).status());
+        StepRecorder rec = new StepRecorder();
+        Trainer trainer = rec.watch(new Trainer(c, new Split(data, data.select(new int[0])), data, rec.hooks()));
+        assertEquals(RunStatus.OK, trainer.train(EpochListener.NONE).status());
         // P = pretrain, T = train; E = fEedback (one per layer), O = fOrward; epochs_fb, extra_fb_epochs unused
         List<String> expected = new ArrayList<>();
         for (int e = 0; e < 2; e++) {
@@ -259,9 +244,9 @@ class FConventionsTest {
         for (int b = 0; b < 3; b++) {
             expected.addAll(List.of("T" + b + "E", "T" + b + "E", "T" + b + "E", "T" + b + "E", "T" + b + "O"));
         }
-        assertEquals(expected, steps);
-        assertEquals(List.of("Q3", "Q2", "Q3", "Q2"), moved.subList(0, 4), "layer L first, each stepped alone");
-        assertEquals(2 * 3 * 2 + 3 * 4, holder[0].feedbackSteps());
+        assertEquals(expected, rec.steps);
+        assertEquals(List.of("Q3", "Q2", "Q3", "Q2"), rec.moved.subList(0, 4), "layer L first, each stepped alone");
+        assertEquals(2 * 3 * 2 + 3 * 4, trainer.feedbackSteps());
     }
 
     /** dtp's feedback loss under [F]: ℓ_i = mean_b Σ_units (g_i(f_i(h̃)) − h̃)², no σ scale, no floor. */
@@ -501,13 +486,6 @@ class FConventionsTest {
                 {0.9, -0.3, 0.1, -0.8, 0.4}, {-0.2, -0.9, 0.7, 0.2, -0.5}, {0.5, 0.1, -0.4, 0.6, 0.8}});
         final INDArray targets = Nd4j.createFromArray(new double[][] {
                 {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}, {0, 1, 0, 0}, {1, 0, 0, 0}});
-    }
-
-    /** A copy outside any workspace (a step listener runs inside the trainer's step workspace). */
-    private static INDArray copy(INDArray a) {
-        try (var ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return a.dup();
-        }
     }
 
     /** Mean cross-entropy of the 1-hidden-layer tanh network (no biases) with weights w1, w2 on {@code batch}. */

@@ -9,8 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.Conventions;
 import org.tpsweep.config.LayerFeedbackSchedule;
@@ -89,24 +87,9 @@ class LayerFeedbackScheduleTest {
         RunConfig c = config(Methods.L_DRL_E, tiny(LayerFeedbackSchedule.FB_ITERATIONS, List.of(2, 1),
                 LayerFeedbackSchedule.LR_FB_LAYERS, List.of(0.05, 1e-30), Methods.SIGMA, 0.1));
         LabeledData data = ToyData.random(5, 3, 2, 4);                       // 3 minibatches: 2, 2, 1
-        List<String> moved = new ArrayList<>();
-        List<String> steps = new ArrayList<>();
-        Trainer[] holder = new Trainer[1];
-        Map<String, INDArray> last = new HashMap<>();
-        TrainerHooks hooks = TrainerHooks.none().withSteps(s -> {
-            steps.add(s.phase().name().charAt(0) + "" + s.batch() + s.optimizer().name().charAt(1));
-            StringBuilder m = new StringBuilder();
-            for (org.tpsweep.optim.Parameter p : holder[0].rule().feedbackParameters()) {
-                if (!p.value().equals(last.get(p.name()))) {
-                    m.append(p.name());
-                }
-                last.put(p.name(), copy(p.value()));
-            }
-            moved.add(m.toString());
-        });
-        holder[0] = new Trainer(c, new Split(data, data.select(new int[0])), data, hooks);
-        holder[0].rule().feedbackParameters().forEach(p -> last.put(p.name(), copy(p.value())));
-        assertEquals(RunStatus.OK, holder[0].train(EpochListener.NONE).status());
+        StepRecorder rec = new StepRecorder();
+        Trainer trainer = rec.watch(new Trainer(c, new Split(data, data.select(new int[0])), data, rec.hooks()));
+        assertEquals(RunStatus.OK, trainer.train(EpochListener.NONE).status());
         List<String> expected = new ArrayList<>();
         for (String phase : List.of("P", "T")) {
             for (int b = 0; b < 3; b++) {
@@ -116,9 +99,9 @@ class LayerFeedbackScheduleTest {
                 }
             }
         }
-        assertEquals(expected, steps);
-        assertEquals(List.of("Q2", "Q2", ""), moved.subList(0, 3), "g_2 twice at lr 0.05, then g_3 at lr 1e-30");
-        assertEquals(2 * 3 * 3, holder[0].feedbackSteps());
+        assertEquals(expected, rec.steps);
+        assertEquals(List.of("Q2", "Q2", ""), rec.moved.subList(0, 3), "g_2 twice at lr 0.05, then g_3 at lr 1e-30");
+        assertEquals(2 * 3 * 3, trainer.feedbackSteps());
     }
 
     @Test
@@ -145,12 +128,5 @@ class LayerFeedbackScheduleTest {
         assertTrue(dtp.getMessage().contains("fb_iterations"), dtp.getMessage());
         // l-drl-f under [M]'s schedule keeps its neutral defaults and is accepted
         assertEquals("m", config(Methods.L_DRL_F, Map.of(Conventions.KEY, "m")).getString(Conventions.SCHEDULE));
-    }
-
-    /** A copy outside any workspace (a step listener runs inside the trainer's step workspace). */
-    private static INDArray copy(INDArray a) {
-        try (var ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return a.dup();
-        }
     }
 }

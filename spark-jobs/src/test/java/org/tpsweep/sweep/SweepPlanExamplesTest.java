@@ -66,8 +66,7 @@ class SweepPlanExamplesTest {
 
     @Test
     void presetsExpandToOneConfigurationPerMethodOrTheirSensitivityDraws() throws Exception {
-        Path here = Path.of("").toAbsolutePath();
-        Path root = here.getFileName().toString().equals("spark-jobs") ? here.getParent() : here;
+        Path root = root();
         int checked = 0;
         try (DirectoryStream<Path> presets = Files.newDirectoryStream(root.resolve("conf/presets"), "*.yaml")) {
             for (Path f : presets) {
@@ -87,8 +86,7 @@ class SweepPlanExamplesTest {
     /** The committed search specs behind the FW-DTP presets: every method is drawn {@code samples} times. */
     @Test
     void searchSpecsExpandToTheirDrawsPerMethod() throws Exception {
-        Path here = Path.of("").toAbsolutePath();
-        Path root = here.getFileName().toString().equals("spark-jobs") ? here.getParent() : here;
+        Path root = root();
         int checked = 0;
         try (DirectoryStream<Path> specs = Files.newDirectoryStream(root.resolve("conf/presets/search"), "*.yaml")) {
             for (Path f : specs) {
@@ -102,5 +100,11 @@ class SweepPlanExamplesTest {
             }
         }
         assertEquals(2, checked, "search specs found");
+    }
+
+    /** The repository root (tests run in spark-jobs/ under Maven, or at the root). */
+    private static Path root() {
+        Path here = Path.of("").toAbsolutePath();
+        return here.getFileName().toString().equals("spark-jobs") ? here.getParent() : here;
     }
 }
