@@ -139,27 +139,37 @@ final class BatchNormKernels {
 
     /**
      * Column sums over the B rows of a (times b when {@code other} is given, or of (a − centre)² when
-     * {@code centre} is given).
+     * {@code centre} is given). Blocks of four vectors of columns keep their sums in registers down the rows.
      */
     private static double[] columnSumsDouble(ByteBuffer a, ByteBuffer other, int b, int n, double[] centre) {
         double[] sum = new double[n];
         int step = D.length();
-        for (int r = 0; r < b; r++) {
-            int row = r * n;
-            int j = 0;
-            for (; j <= n - step; j += step) {
-                int off = (row + j) * Double.BYTES;
-                DoubleVector v = DoubleVector.fromByteBuffer(D, a, off, ORDER);
-                if (centre != null) {
-                    v = v.sub(DoubleVector.fromArray(D, centre, j));
-                    v = v.mul(v);
-                } else if (other != null) {
-                    v = v.mul(DoubleVector.fromByteBuffer(D, other, off, ORDER));
-                }
-                DoubleVector.fromArray(D, sum, j).add(v).intoArray(sum, j);
+        int j = 0;
+        for (; j <= n - 4 * step; j += 4 * step) {
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+            for (int r = 0; r < b; r++) {
+                int off = (r * n + j) * Double.BYTES;
+                s0 = s0.add(term(a, other, centre, off, j));
+                s1 = s1.add(term(a, other, centre, off + step * Double.BYTES, j + step));
+                s2 = s2.add(term(a, other, centre, off + 2 * step * Double.BYTES, j + 2 * step));
+                s3 = s3.add(term(a, other, centre, off + 3 * step * Double.BYTES, j + 3 * step));
             }
-            for (; j < n; j++) {
-                int off = (row + j) * Double.BYTES;
+            s0.intoArray(sum, j);
+            s1.intoArray(sum, j + step);
+            s2.intoArray(sum, j + 2 * step);
+            s3.intoArray(sum, j + 3 * step);
+        }
+        for (; j <= n - step; j += step) {
+            DoubleVector s0 = DoubleVector.zero(D);
+            for (int r = 0; r < b; r++) {
+                s0 = s0.add(term(a, other, centre, (r * n + j) * Double.BYTES, j));
+            }
+            s0.intoArray(sum, j);
+        }
+        for (; j < n; j++) {
+            double s0 = 0;
+            for (int r = 0; r < b; r++) {
+                int off = (r * n + j) * Double.BYTES;
                 double v = a.getDouble(off);
                 if (centre != null) {
                     v -= centre[j];
@@ -167,32 +177,52 @@ final class BatchNormKernels {
                 } else if (other != null) {
                     v *= other.getDouble(off);
                 }
-                sum[j] += v;
+                s0 += v;
             }
+            sum[j] = s0;
         }
         return sum;
+    }
+
+    private static DoubleVector term(ByteBuffer a, ByteBuffer other, double[] centre, int off, int j) {
+        DoubleVector v = DoubleVector.fromByteBuffer(D, a, off, ORDER);
+        if (centre != null) {
+            v = v.sub(DoubleVector.fromArray(D, centre, j));
+            return v.mul(v);
+        }
+        return other == null ? v : v.mul(DoubleVector.fromByteBuffer(D, other, off, ORDER));
     }
 
     /** The float twin of {@link #columnSumsDouble}. */
     private static float[] columnSumsFloat(ByteBuffer a, ByteBuffer other, int b, int n, float[] centre) {
         float[] sum = new float[n];
         int step = F.length();
-        for (int r = 0; r < b; r++) {
-            int row = r * n;
-            int j = 0;
-            for (; j <= n - step; j += step) {
-                int off = (row + j) * Float.BYTES;
-                FloatVector v = FloatVector.fromByteBuffer(F, a, off, ORDER);
-                if (centre != null) {
-                    v = v.sub(FloatVector.fromArray(F, centre, j));
-                    v = v.mul(v);
-                } else if (other != null) {
-                    v = v.mul(FloatVector.fromByteBuffer(F, other, off, ORDER));
-                }
-                FloatVector.fromArray(F, sum, j).add(v).intoArray(sum, j);
+        int j = 0;
+        for (; j <= n - 4 * step; j += 4 * step) {
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            for (int r = 0; r < b; r++) {
+                int off = (r * n + j) * Float.BYTES;
+                s0 = s0.add(term(a, other, centre, off, j));
+                s1 = s1.add(term(a, other, centre, off + step * Float.BYTES, j + step));
+                s2 = s2.add(term(a, other, centre, off + 2 * step * Float.BYTES, j + 2 * step));
+                s3 = s3.add(term(a, other, centre, off + 3 * step * Float.BYTES, j + 3 * step));
             }
-            for (; j < n; j++) {
-                int off = (row + j) * Float.BYTES;
+            s0.intoArray(sum, j);
+            s1.intoArray(sum, j + step);
+            s2.intoArray(sum, j + 2 * step);
+            s3.intoArray(sum, j + 3 * step);
+        }
+        for (; j <= n - step; j += step) {
+            FloatVector s0 = FloatVector.zero(F);
+            for (int r = 0; r < b; r++) {
+                s0 = s0.add(term(a, other, centre, (r * n + j) * Float.BYTES, j));
+            }
+            s0.intoArray(sum, j);
+        }
+        for (; j < n; j++) {
+            float s0 = 0;
+            for (int r = 0; r < b; r++) {
+                int off = (r * n + j) * Float.BYTES;
                 float v = a.getFloat(off);
                 if (centre != null) {
                     v -= centre[j];
@@ -200,9 +230,19 @@ final class BatchNormKernels {
                 } else if (other != null) {
                     v *= other.getFloat(off);
                 }
-                sum[j] += v;
+                s0 += v;
             }
+            sum[j] = s0;
         }
         return sum;
+    }
+
+    private static FloatVector term(ByteBuffer a, ByteBuffer other, float[] centre, int off, int j) {
+        FloatVector v = FloatVector.fromByteBuffer(F, a, off, ORDER);
+        if (centre != null) {
+            v = v.sub(FloatVector.fromArray(F, centre, j));
+            return v.mul(v);
+        }
+        return other == null ? v : v.mul(FloatVector.fromByteBuffer(F, other, off, ORDER));
     }
 }

@@ -91,6 +91,7 @@ public final class BatchStandardize {
             } else {
                 BatchNormKernels.backwardFloat(nio(dense), nio(y), nio(dx), b, n, denominator, stdTermScale);
             }
+            keepAlive(dense, dLdy);
             return dx;
         }
         // Second term's per-unit coefficient Σ_b g_b y_b / ((B − 1) s): the std's dependence on every sample.
@@ -146,6 +147,7 @@ public final class BatchStandardize {
             } else {
                 BatchNormKernels.forwardFloat(nio(x), nio(y), (int) x.rows(), n, std, denominator);
             }
+            keepAlive(x, y);
             return new BatchStandardize(y, std, denominator);
         }
         long b = x.rows();
@@ -162,6 +164,16 @@ public final class BatchStandardize {
     private static boolean fused(INDArray a) {
         return FastTanh.vectorised() && !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.rank() == 2
                 && (a.dataType() == DataType.DOUBLE || a.dataType() == DataType.FLOAT) && a.length() < Integer.MAX_VALUE / 8;
+    }
+
+    /**
+     * Keeps arrays reachable until the kernels that write through their {@link #nio} views are done: the views
+     * do not hold the arrays, so outside a workspace the JIT could otherwise let them be collected (and their
+     * native memory freed) mid-kernel.
+     */
+    private static void keepAlive(INDArray a, INDArray b) {
+        java.lang.ref.Reference.reachabilityFence(a);
+        java.lang.ref.Reference.reachabilityFence(b);
     }
 
     private static ByteBuffer nio(INDArray a) {
