@@ -173,12 +173,46 @@ public final class RunCommand implements Callable<Integer> {
         }
         printTables(o, output, result);
         o.flush();
+        if (!result.missing().isEmpty()) {
+            err.println("error: " + gapMessage(result, output, master));
+            return TpSweep.FAILED;
+        }
         if (!result.failed().isEmpty()) {
             err.println("error: " + result.failed().size() + " of " + result.planned() + " trials failed (see "
                     + "above); after fixing the cause, rerun them with the same command and --retry-failed");
             return TpSweep.FAILED;
         }
         return 0;
+    }
+
+    /**
+     * Why the run is not complete: how many and which planned trials have no readable committed result even
+     * after their rerun, and, for a cluster master writing to a local folder, the likely cause.
+     */
+    static String gapMessage(SweepJob.Result r, OutputTables output, String master) {
+        List<RunConfig> missing = r.missing();
+        StringBuilder m = new StringBuilder();
+        m.append(missing.size()).append(" of ").append(r.planned()).append(" planned trials have no readable result in ")
+                .append(OutputTables.display(output.dir())).append('/').append(TrialStore.DIR)
+                .append(" even after running them again, so the tables are incomplete: ");
+        for (int k = 0; k < Math.min(10, missing.size()); k++) {
+            RunConfig c = missing.get(k);
+            m.append(k == 0 ? "" : ", ").append(c.trialId()).append(" (").append(c.method()).append(", ")
+                    .append(c.dataset()).append(", seed ").append(c.seed()).append(')');
+        }
+        if (missing.size() > 10) {
+            m.append(", and ").append(missing.size() - 10).append(" more");
+        }
+        boolean cluster = master != null && !master.startsWith("local");
+        String scheme = output.dir().toUri().getScheme();
+        if (cluster && (scheme == null || scheme.equals("file"))) {
+            m.append(". With the cluster master ").append(master).append(" the executors wrote their results to "
+                    + "their own disks, which this driver cannot see: give --out a file system that the driver and "
+                    + "every executor share (hdfs://, s3a://, or a shared mount)");
+        } else {
+            m.append(". Check that the output folder is writable and has space, then run the same command again");
+        }
+        return m.toString();
     }
 
     private static void printTables(PrintWriter o, OutputTables output, SweepJob.Result r) {

@@ -77,7 +77,8 @@ public final class Compactor {
     }
 
     /** What a compaction wrote and what the driver prints of it. */
-    public record Compacted(Counts rows, List<SummaryTable.Line> summary, List<SweepJob.FailedTrial> failed) {
+    public record Compacted(Counts rows, List<SummaryTable.Line> summary, List<SweepJob.FailedTrial> failed,
+                            List<String> missing) {
     }
 
     /** Compacts the committed results of the trials in {@code scope}. */
@@ -127,9 +128,11 @@ public final class Compactor {
             pending.add(summary);
             pending.add(failed);
             awaitAll(pending);
-            Compacted result = new Compacted(new Counts(rows(trialCount), rows(epochCount), rows(angleCount),
+            long present = rows(trialCount);
+            Compacted result = new Compacted(new Counts(present, rows(epochCount), rows(angleCount),
                     rows(jacobianCount)),
-                    await(summary), await(failed));
+                    await(summary), await(failed),
+                    present == scope.trialIds().size() ? List.of() : missing(trials, scope.trialIds()));
             output.commitStaged();
             return result;
         } finally {
@@ -224,6 +227,18 @@ public final class Compactor {
                     r.getString(4)));
         }
         return failed;
+    }
+
+    /**
+     * The planned trials without a row in the trials table (no file, or one that is no readable document of its
+     * own trial), sorted.
+     */
+    private static List<String> missing(Dataset<Row> trials, Set<String> planIds) {
+        Set<String> gaps = new java.util.TreeSet<>(planIds);
+        for (Row r : trials.select("trial_id").collectAsList()) {
+            gaps.remove(r.getString(0));
+        }
+        return List.copyOf(gaps);
     }
 
     private static Dataset<Row> counted(Dataset<Row> data, Observation observation) {

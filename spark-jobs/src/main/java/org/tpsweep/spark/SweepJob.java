@@ -69,11 +69,14 @@ public final class SweepJob {
      * @param trained   tasks that actually trained (a scheduled trial found committed by then is not trained)
      * @param statuses  per status label, the trials this run ran
      * @param failed    every committed trial of the plan with status {@code failed}
+     * @param rerun     trials found missing or unreadable after the first compaction and run again
+     * @param missing   planned trials still without a readable committed result after that rerun (a gap: the
+     *                  run must not end as a success)
      * @param timing    seconds spent in each phase of the run
      */
     public record Result(int planned, int reused, int scheduled, int trained, Map<String, Long> statuses,
                          OutputTables output, List<SummaryTable.Line> summary, List<FailedTrial> failed,
-                         Compactor.Counts rows, Timing timing) {
+                         Compactor.Counts rows, List<String> rerun, List<RunConfig> missing, Timing timing) {
     }
 
     /**
@@ -137,13 +140,41 @@ public final class SweepJob {
             long t2 = System.nanoTime();
 
             Compactor.Compacted tables = Compactor.compact(spark, output, store, scope);
+            List<String> rerun = tables.missing();
+            if (!rerun.isEmpty()) {           // no silent gaps: rerun once what has no readable result, recompact
+                List<TrialTask> again = new ArrayList<>();
+                for (RunConfig t : plan.trials()) {
+                    if (rerun.contains(t.trialId())) {
+                        try {
+                            store.reject(t.trialId());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        again.add(new TrialTask(t, false));
+                    }
+                }
+                if (out != null) {
+                    out.printf("%d of %d planned trials have no readable result in %s (missing, malformed, or a "
+                            + "document of another trial): running them again%n", rerun.size(),
+                            plan.trials().size(), OutputTables.display(store.dir()));
+                    out.flush();
+                }
+                List<TaskReport> more = runTasks(spark, plan, again, dataDir, store, codeVersion, counters,
+                        options.progress() ? out : null);
+                reports = new ArrayList<>(reports);
+                reports.addAll(more);
+                t2 = System.nanoTime();
+                tables = Compactor.compact(spark, output, store, scope);
+            }
+            Set<String> gaps = Set.copyOf(tables.missing());
+            List<RunConfig> missing = plan.trials().stream().filter(t -> gaps.contains(t.trialId())).toList();
             Map<String, Long> statuses = new LinkedHashMap<>();
             counters.totals().keySet().forEach(s -> statuses.put(s, 0L));
             reports.forEach(r -> statuses.merge(r.status(), 1L, Long::sum));
             int trained = (int) reports.stream().filter(TaskReport::trained).count();
             Timing timing = new Timing((t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
             return new Result(plan.trials().size(), plan.trials().size() - tasks.size(), tasks.size(), trained,
-                    statuses, output, tables.summary(), tables.failed(), tables.rows(), timing);
+                    statuses, output, tables.summary(), tables.failed(), tables.rows(), rerun, missing, timing);
         } catch (RuntimeException | Error e) {
             output.abort();
             throw e;

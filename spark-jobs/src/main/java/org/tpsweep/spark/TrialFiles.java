@@ -42,13 +42,28 @@ final class TrialFiles {
     }
 
     /**
-     * The files parsed as JSON documents with {@code schema}; a file that is not a document of that schema is
-     * dropped.
+     * The files parsed as JSON documents with {@code schema}; a file that is not a document of that schema, or
+     * whose document's {@code trial_id} is not its file name, is dropped (the driver's gap check then finds its
+     * trial missing and reruns it). Each text carries its file's id into the parse as an extra first field, so
+     * the comparison needs no second pass over the files.
      */
     static Dataset<Row> documents(SparkSession spark, TrialStore store, StructType schema,
                                   Map<String, String> options) {
-        return spark.read().schema(schema).options(options).option("mode", "DROPMALFORMED")
-                .json(read(spark, store).select(TEXT).as(Encoders.STRING()));
+        StructType withFile = schema.add(TRIAL_ID, DataTypes.StringType, true);
+        Dataset<String> texts = read(spark, store).map(
+                (org.apache.spark.api.java.function.MapFunction<Row, String>) r -> tagged(r.getString(0),
+                        r.getString(1)), Encoders.STRING());
+        return spark.read().schema(withFile).options(options).option("mode", "DROPMALFORMED").json(texts)
+                .where(col("trial_id").equalTo(col(TRIAL_ID))).drop(TRIAL_ID);
+    }
+
+    /** The document text with {@code "file_trial_id": id} as its first field; a text that is no object unchanged. */
+    static String tagged(String fileId, String text) {
+        int brace = text.indexOf('{');
+        if (brace < 0 || !text.substring(0, brace).isBlank() || !fileId.matches("[0-9A-Za-z_-]+")) {
+            return text;
+        }
+        return "{\"" + TRIAL_ID + "\":\"" + fileId + "\"," + text.substring(brace + 1);
     }
 
     /** {@value #TRIAL_ID} and the {@code status} field of each file (null where it has none or is no JSON). */

@@ -47,6 +47,8 @@ public final class TrialStore implements Serializable {
     /** File suffix of a committed trial. */
     public static final String SUFFIX = ".json";
     private static final String TMP_SUFFIX = ".tmp";
+    /** Suffix of a committed file moved aside by {@link #reject}. */
+    public static final String REJECTED_SUFFIX = ".rejected";
     /** {@link #status} of a file that is not a readable trial document (it is replaced, not kept). */
     public static final String UNREADABLE = "unreadable";
 
@@ -174,6 +176,25 @@ public final class TrialStore implements Serializable {
         try (FSDataOutputStream out = fs.create(p, false)) {
             out.write(bytes);
         }
+    }
+
+    /**
+     * Moves a committed file that the tables could not use (no readable document of its own trial) aside to
+     * {@code <trial_id>.json.rejected}, replacing an older one, so that the trial counts as not committed and
+     * runs again; the file is kept for inspection. Returns whether there was a file to move.
+     */
+    public boolean reject(String trialId) throws IOException {
+        FileSystem fs = fs();
+        Path file = fileOf(trialId);
+        if (!fs.exists(file)) {
+            return false;
+        }
+        Path aside = new Path(dir(), trialId + SUFFIX + REJECTED_SUFFIX);
+        fs.delete(aside, false);
+        if (!fs.rename(file, aside)) {
+            throw new IOException("could not move the unreadable result " + file + " aside to " + aside);
+        }
+        return true;
     }
 
     /** Deletes temporary files that killed attempts left behind; returns how many. */

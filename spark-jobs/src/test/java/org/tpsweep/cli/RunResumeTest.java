@@ -211,4 +211,57 @@ class RunResumeTest {
         assertEquals(ids.subList(0, 2).stream().sorted().toList(), List.copyOf(table(out).keySet()));
         assertEquals(renewed, committed(out), "the third seed's result stays in trials/, out of the tables");
     }
+
+    /**
+     * No silent gaps (issue 12 item 1): a result that parses but cannot become a row ({@code "seed": "x"}) and
+     * a file holding another trial's document are not committed results. The same command moves them aside,
+     * reruns both trials, and ends with every planned trial in the tables exactly once.
+     */
+    @Test
+    void malformedAndMisnamedResultsAreRunAgainInTheSameCommand() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("resume.yaml"), SPEC);
+        Path out = tmp.resolve("out");
+        List<String> ids = ids(SPEC);
+        assertEquals(0, run(spec.toString(), "--out", out.toString(), "--quiet").code());
+        Path trialsDir = out.resolve("trials");
+        Map<String, String> before = committed(out);
+        Files.writeString(trialsDir.resolve(ids.get(0) + ".json"),
+                before.get(ids.get(0)).replaceFirst("\"seed\":1", "\"seed\":\"x\""));
+        Files.writeString(trialsDir.resolve(ids.get(1) + ".json"), before.get(ids.get(2)));
+
+        Run again = run(spec.toString(), "--out", out.toString());
+        assertEquals(0, again.code(), again.toString());
+        assertTrue(again.out().contains("resuming: 3 of 3 trials already committed"), again.toString());
+        assertTrue(again.out().contains("2 of 3 planned trials have no readable result in " + trialsDir
+                + " (missing, malformed, or a document of another trial): running them again"), again.toString());
+        assertEquals(Map.of(ids.get(0), "ok", ids.get(1), "ok", ids.get(2), "ok"), table(out));
+        Map<String, String> after = committed(out);
+        assertTrue(after.get(ids.get(0)).contains("\"seed\":1"), after.get(ids.get(0)));
+        assertTrue(after.get(ids.get(1)).contains("\"trial_id\":\"" + ids.get(1) + "\""), after.get(ids.get(1)));
+        assertEquals(before.get(ids.get(2)), after.get(ids.get(2)), "the good result is kept");
+        assertTrue(Files.readString(trialsDir.resolve(ids.get(0) + ".json.rejected")).contains("\"seed\":\"x\""),
+                "the bad file is kept aside for inspection");
+    }
+
+    /**
+     * A trial whose result never becomes readable (here: a file system that loses its commits, as a cluster
+     * whose executors write to their own disks does) ends the run with exit 1 naming it, never with 0.
+     */
+    @Test
+    void aGapThatPersistsAfterTheRerunFailsTheRunNamingTheTrial() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("resume.yaml"), SPEC);
+        List<RunConfig> trials = SweepPlan.expand(SweepSpec.parse(SPEC, "s.yaml", "s")).trials();
+        String lost = trials.get(1).trialId();
+        LosingFileSystem.LOST.add(lost + ".json");
+        try {
+            Run r = run(spec.toString(), "--out", "lose://" + tmp.resolve("out"));
+            assertEquals(1, r.code(), r.toString());
+            assertTrue(r.out().contains("1 of 3 planned trials have no readable result"), r.toString());
+            assertTrue(r.err().contains("error: 1 of 3 planned trials have no readable result in lose:"), r.err());
+            assertTrue(r.err().contains(lost + " (bp, mnist, seed 2)"), r.err());
+            assertEquals(2, table(tmp.resolve("out")).size());
+        } finally {
+            LosingFileSystem.LOST.clear();
+        }
+    }
 }
