@@ -41,26 +41,28 @@ import org.tpsweep.train.RunStatus;
  * t quantile from Commons Math), null for n &lt; 2.
  *
  * <p>{@code summary}: one row per configuration: {@code method, dataset, config_id, sensitivity_draw} (true
- * for the draws of a sensitivity study), the hyperparameter columns, {@code n_trials, n_ok, n_diverged, n_stopped, n_failed, n_test_error} (trials with a test error,
- * the CI's n), then for each of {@code test_error, test_error_batchavg, best_val_error, final_train_loss}:
+ * for the draws of a sensitivity study), the hyperparameter columns, {@code n_trials, n_ok, n_diverged, n_stopped, n_failed, n_test_error} (ok trials with a test error,
+ * the CI's n), then for each of {@code test_error, test_error_batchavg, best_val_error, final_train_loss}, over the
+ * configuration's {@code ok} trials only (diverged, stopped and failed ones are counted, never averaged):
  * {@code <metric>_mean, _std, _min, _median, _max}, then {@code test_error_ci95_low, test_error_ci95_high}.
  *
  * <p>{@code paired}: one row per pair of configurations on the same dataset that are not sensitivity draws
  * (the configurations of result tables and grids: a study's draws would make the table quadratic in its size
  * and are summarised by the histograms; its base configuration is compared), every unordered pair, oriented
- * so that (method_a, config_a) sorts before (method_b, config_b)), over the seeds both have a test error
- * for: {@code dataset, method_a, config_a, method_b, config_b, n_pairs, mean_diff} (test error a − b),
+ * so that (method_a, config_a) sorts before (method_b, config_b)), over the seeds on which both ended ok: {@code dataset, method_a, config_a, method_b, config_b, n_pairs, mean_diff} (test error a − b),
  * {@code std_diff, ci95_low, ci95_high, wins} (a has the lower error), {@code losses} (a the higher) and
  * {@code ties}.
  *
  * <p>{@code histograms}: per method × dataset with a sensitivity study, the sensitivity histogram over the
  * study's draws (not its base configuration, nor configurations of grids or random axes) of each draw's mean
- * test accuracy (1 − test error, mean over its seeds): {@value #BINS} fixed bins
+ * test accuracy (1 − test error, mean over its ok seeds): {@value #BINS} fixed bins
  * over [0, 1] ({@code bin} 0…{@value #BINS}−1, {@code bin_lo, bin_hi}; the last bin includes 1), {@code count}
  * (empty bins are rows with 0); repeated on every row of the method × dataset: {@code n_configs} (all its
  * configurations), {@code n_with_result} (those with a test accuracy), {@code best_accuracy} (the highest
  * mean accuracy), {@code share_within_1pct} and {@code share_within_5pct} (the share of all its
- * configurations whose mean accuracy is at least best_accuracy − 0.01, resp. − 0.05: percentage points).
+ * configurations whose mean accuracy is at least best_accuracy − 0.01, resp. − 0.05: percentage points), and
+ * the draws without an ok seed by kind, never binned: {@code n_diverged} (a seed diverged), {@code n_stopped}
+ * (else a seed stopped), {@code n_failed} (else).
  * A sweep without a sensitivity study has an empty histograms table.
  *
  * <p>{@code jacobians_summary}: [F]'s Jacobian conditions over seeds ([F] Fig. 2: mean ± std over seeds), one row
@@ -95,13 +97,14 @@ public final class Aggregates {
         for (RunStatus s : RunStatus.values()) {
             aggs.add(sum(when(col("status").equalTo(s.label()), 1L).otherwise(0L)).as("n_" + s.label()));
         }
-        aggs.add(count(col("test_error")).as("n_test_error"));
+        aggs.add(count(ok("test_error")).as("n_test_error"));
         for (String m : METRICS) {
-            aggs.add(avg(m).as(m + "_mean"));
-            aggs.add(stddev_samp(m).as(m + "_std"));
-            aggs.add(min(m).as(m + "_min"));
-            aggs.add(expr("percentile(" + m + ", 0.5)").as(m + "_median"));
-            aggs.add(max(m).as(m + "_max"));
+            aggs.add(avg(ok(m)).as(m + "_mean"));
+            aggs.add(stddev_samp(ok(m)).as(m + "_std"));
+            aggs.add(min(ok(m)).as(m + "_min"));
+            aggs.add(expr("percentile(CASE WHEN status = '" + RunStatus.OK.label() + "' THEN " + m + " END, 0.5)")
+                    .as(m + "_median"));
+            aggs.add(max(ok(m)).as(m + "_max"));
         }
         Dataset<Row> s = trials.groupBy("method", "dataset", "config_id")
                 .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
@@ -113,7 +116,8 @@ public final class Aggregates {
 
     /** The paired-comparison table of {@code trials}. */
     public static Dataset<Row> paired(Dataset<Row> trials) {
-        Dataset<Row> t = trials.where(col("test_error").isNotNull().and(not(col(SENSITIVITY_DRAW))))
+        Dataset<Row> t = trials.where(col("test_error").isNotNull().and(not(col(SENSITIVITY_DRAW)))
+                        .and(col("status").equalTo(RunStatus.OK.label())))
                 .select(col("dataset"), col("seed"), col("method"), col("config_id"), col("test_error"));
         Dataset<Row> a = t.toDF("dataset", "seed", "method_a", "config_a", "error_a");
         Dataset<Row> b = t.toDF("dataset_b", "seed_b", "method_b", "config_b", "error_b");
@@ -137,12 +141,22 @@ public final class Aggregates {
     /** The sensitivity-histogram table of {@code trials}. */
     public static Dataset<Row> histograms(Dataset<Row> trials) {
         Dataset<Row> configs = trials.where(col(SENSITIVITY_DRAW)).groupBy("method", "dataset", "config_id")
-                .agg(lit(1).minus(avg("test_error")).as("accuracy"));
+                .agg(lit(1).minus(avg(ok("test_error"))).as("accuracy"),
+                        max(when(col("status").equalTo(RunStatus.DIVERGED.label()), 1).otherwise(0)).as("any_diverged"),
+                        max(when(col("status").equalTo(RunStatus.STOPPED.label()), 1).otherwise(0)).as("any_stopped"));
+        // A draw without an ok seed is a failure of its own kind, never its pre-divergence accuracy.
+        Column noResult = col("accuracy").isNull();
+        Column divergedDraw = noResult.and(col("any_diverged").equalTo(1));
+        Column stoppedDraw = noResult.and(col("any_diverged").equalTo(0)).and(col("any_stopped").equalTo(1));
         Dataset<Row> groups = configs.groupBy("method", "dataset")
                 .agg(count(lit(1)).as("n_configs"), count(col("accuracy")).as("n_with_result"),
-                        max("accuracy").as("best_accuracy"));
+                        max("accuracy").as("best_accuracy"),
+                        sum(when(divergedDraw, 1L).otherwise(0L)).as("n_diverged"),
+                        sum(when(stoppedDraw, 1L).otherwise(0L)).as("n_stopped"),
+                        sum(when(noResult.and(not(divergedDraw)).and(not(stoppedDraw)), 1L).otherwise(0L))
+                                .as("n_failed"));
         Column best = col("best_accuracy");
-        Dataset<Row> shares = configs.join(groups, seq("method", "dataset"))
+        Dataset<Row> shares = configs.join(groups.drop("n_diverged", "n_stopped", "n_failed"), seq("method", "dataset"))
                 .groupBy("method", "dataset", "n_configs", "n_with_result", "best_accuracy")
                 .agg(sum(when(col("accuracy").geq(best.minus(0.01 + EPS)), 1L).otherwise(0L)).as("within_1"),
                         sum(when(col("accuracy").geq(best.minus(0.05 + EPS)), 1L).otherwise(0L)).as("within_5"))
@@ -156,10 +170,11 @@ public final class Aggregates {
                 .crossJoin(broadcast(trials.sparkSession().range(BINS).select(col("id").cast("int").as("bin"))));
         return grid.join(counts, seq("method", "dataset", "bin"), "left")
                 .join(shares, seq("method", "dataset"))
+                .join(groups.select("method", "dataset", "n_diverged", "n_stopped", "n_failed"), seq("method", "dataset"))
                 .select(col("method"), col("dataset"), col("bin"), col("bin").divide(BINS).as("bin_lo"),
                         col("bin").plus(1).divide(BINS).as("bin_hi"), coalesce(col("count"), lit(0L)).as("count"),
                         col("n_configs"), col("n_with_result"), col("best_accuracy"), col("share_within_1pct"),
-                        col("share_within_5pct"));
+                        col("share_within_5pct"), col("n_diverged"), col("n_stopped"), col("n_failed"));
     }
 
     /**
@@ -173,6 +188,11 @@ public final class Aggregates {
                 .groupBy("method", "dataset", "config_id", "epoch", "layer")
                 .agg(count(col("t")).as("n"), avg("t").as("trace_mean"), stddev_samp("t").as("trace_std"),
                         avg("s").as("positive_share_mean"), stddev_samp("s").as("positive_share_std"));
+    }
+
+    /** The column's value for an {@code ok} trial, null for any other: every statistic is over ok trials only. */
+    private static Column ok(String metric) {
+        return when(col("status").equalTo(RunStatus.OK.label()), col(metric));
     }
 
     /** The value, or null where it is NaN (a non-finite M): statistics are over the trials that have a value. */

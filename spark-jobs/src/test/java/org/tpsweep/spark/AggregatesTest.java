@@ -28,8 +28,9 @@ import org.tpsweep.train.TrainResult;
 
 /**
  * The compaction of per-trial files and the aggregate tables on a synthetic sweep whose statistics are
- * worked out by hand: bp with lr 0.1 (A), 0.2 (B), 0.3 (C, every seed failed) and ddtp-linear (D) on mnist,
- * seeds 1–3.
+ * worked out by hand: bp with lr 0.1 (A), 0.2 (B), 0.3 (C, every seed failed), 0.4 (E), 0.5 (F, every seed
+ * diverged after a pre-divergence test error of 0.05) and ddtp-linear (D) on mnist, seeds 1–3; C, E and F are
+ * sensitivity draws. Every statistic is over ok trials only.
  *
  * <pre>
  * test error  seed 1  seed 2  seed 3
@@ -37,6 +38,8 @@ import org.tpsweep.train.TrainResult;
  * B           0.14    0.18    failed
  * C           failed  failed  failed
  * D           0.11    0.12    0.16 (diverged)
+ * E           0.20    0.30    0.25
+ * F           0.05 (diverged, all three)
  * </pre>
  */
 @Tag("spark")
@@ -59,6 +62,7 @@ class AggregatesTest {
     static String c;
     static String d;
     static String e;
+    static String f;
     static List<SummaryTable.Line> printed;
     static List<SweepJob.FailedTrial> failedTrials;
     static Compactor.Counts counts;
@@ -86,18 +90,18 @@ class AggregatesTest {
         TrialStore store = output.store(new Configuration());
         Set<String> ids = new HashSet<>();
         double[][] errors = {{0.10, 0.12, 0.14}, {0.14, 0.18, Double.NaN}, {Double.NaN, Double.NaN, Double.NaN},
-                {0.11, 0.12, 0.16}, {0.20, 0.30, 0.25}};
-        String[] methods = {"bp", "bp", "bp", "ddtp-linear", "bp"};
+                {0.11, 0.12, 0.16}, {0.20, 0.30, 0.25}, {0.05, 0.05, 0.05}};
+        String[] methods = {"bp", "bp", "bp", "ddtp-linear", "bp", "bp"};
         List<Map<String, Object>> params = List.of(Map.of("lr", 0.1), Map.of("lr", 0.2), Map.of("lr", 0.3), Map.of(),
-                Map.of("lr", 0.4));
-        String[] configIds = new String[5];
-        for (int k = 0; k < 5; k++) {
+                Map.of("lr", 0.4), Map.of("lr", 0.5));
+        String[] configIds = new String[6];
+        for (int k = 0; k < 6; k++) {
             for (int s = 0; s < 3; s++) {
                 RunConfig config = RunConfig.of(methods[k], "mnist", s + 1, params.get(k));
                 configIds[k] = SweepPlan.configId(config);
                 double e = errors[k][s];
-                RunStatus status = Double.isNaN(e) ? RunStatus.FAILED : k == 3 && s == 2 ? RunStatus.DIVERGED
-                        : RunStatus.OK;
+                RunStatus status = Double.isNaN(e) ? RunStatus.FAILED
+                        : k == 3 && s == 2 || k == 5 ? RunStatus.DIVERGED : RunStatus.OK;
                 try {
                     store.commit(new TrialOutcome(config, result(status, e)), false);
                 } catch (java.io.IOException ex) {
@@ -111,15 +115,16 @@ class AggregatesTest {
         c = configIds[2];
         d = configIds[3];
         e = configIds[4];
+        f = configIds[5];
         // A trial of another plan in the same folder (as after --force) is left out of the tables.
         try {
             store.commit(new TrialOutcome(RunConfig.of("bp", "mnist", 99, Map.of()), result(RunStatus.OK, 0.5)), false);
         } catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         }
-        // C and E are the draws of a sensitivity study: in the histograms, not in the paired comparisons.
+        // C, E and F are the draws of a sensitivity study: in the histograms, not in the paired comparisons.
         Compactor.Compacted compacted = Compactor.compact(spark, output, store, new Compactor.Scope(ids,
-                plan.parameterColumns(), Set.of(c, e), List.of("mnist"), List.of("bp", "ddtp-linear")));
+                plan.parameterColumns(), Set.of(c, e, f), List.of("mnist"), List.of("bp", "ddtp-linear")));
         counts = compacted.rows();
         printed = compacted.summary();
         failedTrials = compacted.failed();
@@ -150,10 +155,11 @@ class AggregatesTest {
 
     @Test
     void compactionKeepsEachPlannedTrialOnceWithItsEpochsAndAngles() {
-        assertEquals(15, trials.size());
-        assertEquals(new Compactor.Counts(15, 11, 11, 0), counts);
-        assertEquals(15, trials.stream().map(r -> r.<String>getAs("trial_id")).distinct().count());
-        Row diverged = trials.stream().filter(r -> "diverged".equals(r.getAs("status"))).findFirst().orElseThrow();
+        assertEquals(18, trials.size());
+        assertEquals(new Compactor.Counts(18, 14, 14, 0), counts);
+        assertEquals(18, trials.stream().map(r -> r.<String>getAs("trial_id")).distinct().count());
+        Row diverged = trials.stream().filter(r -> "diverged".equals(r.getAs("status"))
+                && r.getAs("config_id").equals(d)).findFirst().orElseThrow();
         assertEquals(0.16, d(diverged, "test_error"), TOL);
         assertEquals(Timestamp.from(Instant.parse("2024-05-06T07:08:09.123456Z")), diverged.getAs("started_at"));
         Row failed = trials.stream().filter(r -> "failed".equals(r.getAs("status"))).findFirst().orElseThrow();
@@ -163,17 +169,17 @@ class AggregatesTest {
                 .findFirst().orElseThrow();
         assertTrue(Double.isNaN(d(divergedEpoch, "train_loss")), "NaN survives the JSON round trip");
         assertEquals(0.16, d(divergedEpoch, "test_error"), TOL);
-        assertEquals(11, angles.size());
+        assertEquals(14, angles.size());
         for (Row r : trials) {
             String config = r.getAs("config_id");
-            assertEquals(config.equals(c) || config.equals(e), r.getAs("sensitivity_draw"), config);
+            assertEquals(config.equals(c) || config.equals(e) || config.equals(f), r.getAs("sensitivity_draw"), config);
         }
         assertEquals(30.0, d(angles.get(0), "mean_deg"), TOL);
     }
 
     @Test
     void summaryPerConfiguration() {
-        assertEquals(Set.of(a, b, c, d, e), summary.keySet());
+        assertEquals(Set.of(a, b, c, d, e, f), summary.keySet());
         Row ra = summary.get(a);
         assertEquals(false, ra.getAs("sensitivity_draw"));
         assertEquals(true, summary.get(e).getAs("sensitivity_draw"));
@@ -214,9 +220,18 @@ class AggregatesTest {
         assertEquals(2, l(rd, "n_ok"));
         assertEquals(1, l(rd, "n_diverged"));
         assertEquals(0, l(rd, "n_stopped"));
-        assertEquals(0.13, d(rd, "test_error_mean"), TOL);
-        assertEquals(Math.sqrt(0.0007), d(rd, "test_error_std"), TOL);
-        assertEquals(0.12, d(rd, "test_error_median"), TOL);
+        // Over the two ok seeds only; the diverged seed's 0.16 is counted in n_diverged, never averaged.
+        assertEquals(2, l(rd, "n_test_error"));
+        assertEquals(0.115, d(rd, "test_error_mean"), TOL);
+        assertEquals(Math.sqrt(0.00005), d(rd, "test_error_std"), TOL);
+        assertEquals(0.115, d(rd, "test_error_median"), TOL);
+        assertEquals(0.12, d(rd, "test_error_max"), TOL);
+        assertEquals(0.115 + T_1 * Math.sqrt(0.00005) / Math.sqrt(2), d(rd, "test_error_ci95_high"), 1e-9);
+
+        Row rf = summary.get(f);
+        assertEquals(3, l(rf, "n_diverged"));
+        assertEquals(0, l(rf, "n_test_error"));
+        assertNull(rf.getAs("test_error_mean"), "pre-divergence errors are never averaged");
     }
 
     Row pair(String x, String y) {
@@ -226,16 +241,17 @@ class AggregatesTest {
 
     @Test
     void pairedComparisonsOverSharedSeeds() {
-        assertEquals(3, paired.size(), "A–B, A–D, B–D; C and E are sensitivity draws");
+        assertEquals(3, paired.size(), "A–B, A–D, B–D; C, E and F are sensitivity draws");
         Row ad = pair(a, d);
         assertEquals("bp", ad.getAs("method_a"));
         assertEquals("ddtp-linear", ad.getAs("method_b"));
-        assertEquals(3, l(ad, "n_pairs"));
-        assertEquals(-0.01, d(ad, "mean_diff"), TOL);
-        assertEquals(0.01, d(ad, "std_diff"), TOL);
-        assertEquals(-0.01 - T_2 * 0.01 / Math.sqrt(3), d(ad, "ci95_low"), 1e-9);
-        assertEquals(-0.01 + T_2 * 0.01 / Math.sqrt(3), d(ad, "ci95_high"), 1e-9);
-        assertEquals(List.of(2L, 0L, 1L), List.of(l(ad, "wins"), l(ad, "losses"), l(ad, "ties")));
+        // Seeds 1 and 2 only: D's seed 3 diverged. Differences −0.01 and 0.
+        assertEquals(2, l(ad, "n_pairs"));
+        assertEquals(-0.005, d(ad, "mean_diff"), TOL);
+        assertEquals(Math.sqrt(0.00005), d(ad, "std_diff"), TOL);
+        assertEquals(-0.005 - T_1 * Math.sqrt(0.00005) / Math.sqrt(2), d(ad, "ci95_low"), 1e-9);
+        assertEquals(-0.005 + T_1 * Math.sqrt(0.00005) / Math.sqrt(2), d(ad, "ci95_high"), 1e-9);
+        assertEquals(List.of(1L, 0L, 1L), List.of(l(ad, "wins"), l(ad, "losses"), l(ad, "ties")));
 
         Row bd = pair(b, d);
         assertEquals(2, l(bd, "n_pairs"));
@@ -264,12 +280,14 @@ class AggregatesTest {
             assertEquals((bin + 1) / 20.0, d(r, "bin_hi"), TOL);
             counts.computeIfAbsent(r.getAs("method"), k -> new HashMap<>()).put(bin, r.getAs("count"));
             if ("bp".equals(r.getAs("method"))) {
-                // The draws only: C (no result) and E (accuracy 0.75, bin 15); not A or B.
-                assertEquals(2, l(r, "n_configs"));
+                // The draws only: C (failed), E (accuracy 0.75, bin 15) and F (diverged: counted apart, never as
+                // its pre-divergence accuracy 0.95, which would be the best); not A or B.
+                assertEquals(3, l(r, "n_configs"));
                 assertEquals(1, l(r, "n_with_result"));
                 assertEquals(0.75, d(r, "best_accuracy"), TOL);
-                assertEquals(0.5, d(r, "share_within_1pct"), TOL);
-                assertEquals(0.5, d(r, "share_within_5pct"), TOL);
+                assertEquals(1.0 / 3, d(r, "share_within_1pct"), TOL);
+                assertEquals(1.0 / 3, d(r, "share_within_5pct"), TOL);
+                assertEquals(List.of(1L, 0L, 1L), List.of(l(r, "n_diverged"), l(r, "n_stopped"), l(r, "n_failed")));
             }
         }
         assertEquals(1L, counts.get("bp").get(15));
@@ -280,10 +298,17 @@ class AggregatesTest {
     void printedSummaryAndFailedTrialsComeFromTheCompactedTrials() {
         SummaryTable.Line bp = printed.get(0);
         assertEquals(List.of("bp", "ddtp-linear"), printed.stream().map(SummaryTable.Line::method).toList());
-        assertEquals(12, bp.trials());
+        assertEquals(15, bp.trials());
         assertEquals(8, bp.ok(), "A: 3, B: 2, E: 3");
         assertEquals(8, bp.n());
+        assertEquals(List.of(3L, 0L, 4L), List.of(bp.diverged(), bp.stopped(), bp.failed()));
         assertEquals((0.10 + 0.12 + 0.14 + 0.14 + 0.18 + 0.20 + 0.30 + 0.25) / 8, bp.mean(), 1e-12);
+        SummaryTable.Line ddtp = printed.get(1);
+        assertEquals(0.115, ddtp.mean(), 1e-12, "the diverged seed is left out");
+        java.io.StringWriter text = new java.io.StringWriter();
+        SummaryTable.print(printed, new java.io.PrintWriter(text));
+        assertTrue(text.toString().contains("* over 8 ok of 15; 3 diverged, 4 failed"), text.toString());
+        assertTrue(text.toString().contains("* over 2 ok of 3; 1 diverged"), text.toString());
         assertEquals(4, failedTrials.size(), "B's third seed and C's three");
         assertTrue(failedTrials.stream().allMatch(f -> f.message().equals("X: boom")));
     }
