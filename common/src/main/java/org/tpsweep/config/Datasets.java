@@ -40,6 +40,18 @@ public final class Datasets {
         return STUDENT_TEACHER.equals(name);
     }
 
+    /**
+     * Samples in the dataset's official training file: 60000 (MNIST, Fashion-MNIST), 50000 (CIFAR-10/100); 0 for
+     * the generated student–teacher set, whose size is its own setting.
+     */
+    public static int trainingFileSize(String name) {
+        return switch (files(name)) {
+            case MNIST, FASHION_MNIST -> 60000;
+            case CIFAR10, CIFAR100 -> 50000;
+            default -> 0;
+        };
+    }
+
     /** Training samples held out for validation: 5000 for the image sets ([M]), 1000 for student–teacher. */
     public static int validationSize(String name) {
         return STUDENT_TEACHER.equals(name) ? 1000 : 5000;

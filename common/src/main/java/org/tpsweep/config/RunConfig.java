@@ -35,6 +35,14 @@ public record RunConfig(String method, String dataset, long seed, SortedMap<Stri
         RunConfig config = new RunConfig(method, dataset, seed, m.resolve(Conventions.withDefaults(m, given), context));
         Conventions.validate(config, context);
         LayerFeedbackSchedule.validate(config, context);
+        int fileSize = Datasets.trainingFileSize(dataset);
+        int heldOut = config.getBoolean(Methods.NO_VAL_SET) ? 0 : Datasets.validationSize(dataset);
+        if (fileSize > 0 && config.getInt(Methods.TRAIN_SUBSET) > fileSize - heldOut) {
+            throw new ConfigException(context + ": train_subset = " + config.getInt(Methods.TRAIN_SUBSET) + " but the "
+                    + dataset + " training split has " + (fileSize - heldOut) + " samples (" + fileSize + " in its "
+                    + "training file" + (heldOut > 0 ? ", " + heldOut + " held out for validation" : "") + "); allowed: "
+                    + "0 (all) to " + (fileSize - heldOut));
+        }
         double[] damping = config.getDoubleList(Methods.GNT_DAMPING);
         int hidden = config.getInt(Methods.NUM_HIDDEN);
         if (damping.length != 0 && damping.length != hidden) {

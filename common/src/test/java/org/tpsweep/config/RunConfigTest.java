@@ -22,6 +22,21 @@ class RunConfigTest {
     }
 
     @Test
+    void aTrainSubsetLargerThanTheTrainingSplitIsRefusedNamingItsSize() {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfig.of("bp", "mnist", 1,
+                java.util.Map.of("train_subset", 55001)));
+        assertTrue(e.getMessage().contains("train_subset = 55001 but the mnist training split has 55000 samples "
+                + "(60000 in its training file, 5000 held out for validation); allowed: 0 (all) to 55000"), e.getMessage());
+        assertEquals(55000, RunConfig.of("bp", "mnist", 1, java.util.Map.of("train_subset", 55000))
+                .getInt("train_subset"));
+        assertEquals(60000, RunConfig.of("bp", "fashion-mnist", 1, java.util.Map.of("train_subset", 60000,
+                "no_val_set", true)).getInt("train_subset"), "without a validation split the whole file trains");
+        ConfigException cifar = assertThrows(ConfigException.class, () -> RunConfig.of("bp", "cifar10", 1,
+                java.util.Map.of("train_subset", 50000)));
+        assertTrue(cifar.getMessage().contains("allowed: 0 (all) to 45000"), cifar.getMessage());
+    }
+
+    @Test
     void dampingListMustHaveOneValuePerHiddenLayer() {
         ConfigException e = assertThrows(ConfigException.class, () -> RunConfig.of("ddtp-linear", "mnist", 1,
                 Map.of(Methods.GNT_DAMPING, List.of(1, 1), Methods.NUM_HIDDEN, 3)));

@@ -85,6 +85,15 @@ class CliBadInputTest {
         assertFalse(Files.exists(out));
     }
 
+    /** A train_subset larger than the training split: exit 2 before Spark starts, naming the split's size. */
+    @Test
+    void trainSubsetLargerThanTheTrainingSplit() throws Exception {
+        Path out = tmp.resolve("out");
+        assertOneError(tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                "--out", out.toString(), "--train-subset", "70000"), "training split has 55000 samples");
+        assertFalse(Files.exists(out));
+    }
+
     @Test
     void badMasterUrl() throws Exception {
         Path out = tmp.resolve("out");
