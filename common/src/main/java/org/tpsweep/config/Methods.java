@@ -114,8 +114,10 @@ public final class Methods {
 
     static {
         register(new MethodDescriptor(BP,
-                "backpropagation of the batch-mean cross-entropy, Adam (Meulemans et al. 2020 baseline)",
-                concat(runParams(), forwardParams(0.0002970474733093798, 1.0, 0.99, 0.999, 6.927830087224072e-08),
+                "backpropagation of the batch-mean cross-entropy, Adam (Meulemans et al. 2020 baseline; mnist_BP, "
+                        + "which ran in float32)",
+                concat(runParams("float32"), forwardParams(0.0002970474733093798, 1.0, 0.99, 0.999,
+                                6.927830087224072e-08),
                         List.of(preactBug()), Conventions.params(Conventions.M, false))));
         register(new MethodDescriptor(DFA,
                 "direct feedback alignment with fixed Xavier-normal output-to-layer feedback ([M]'s DMLPDTP2 "
