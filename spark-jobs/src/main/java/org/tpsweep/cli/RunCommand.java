@@ -222,10 +222,10 @@ public final class RunCommand implements Callable<Integer> {
         o.printf("jacobians: %s (%d rows; over seeds: %s)%n",
                 OutputTables.display(output.tablePath(OutputTables.JACOBIANS)), r.rows().jacobians(),
                 OutputTables.display(output.tablePath(OutputTables.JACOBIANS_SUMMARY)));
-        o.printf("summary: %s (per configuration: counts per status; mean, std, min, median, max over seeds; "
-                + "95%% CI of the mean test error)%n", OutputTables.display(output.tablePath(OutputTables.SUMMARY)));
-        o.printf("paired: %s (per pair of configurations on a dataset, over shared seeds; sensitivity draws "
-                + "left out)%n",
+        o.printf("summary: %s (per configuration: counts per status; mean, std, min, median, max over its ok "
+                + "seeds; 95%% CI of the mean test error)%n", OutputTables.display(output.tablePath(OutputTables.SUMMARY)));
+        o.printf("paired: %s (per pair of configurations on a dataset, over the seeds where both ended ok; "
+                + "sensitivity draws left out)%n",
                 OutputTables.display(output.tablePath(OutputTables.PAIRED)));
         o.printf("histograms: %s (test accuracy over each sensitivity study's draws)%n",
                 OutputTables.display(output.tablePath(OutputTables.HISTOGRAMS)));
