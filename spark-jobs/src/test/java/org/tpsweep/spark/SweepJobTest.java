@@ -38,7 +38,7 @@ class SweepJobTest {
             dataset: mnist
             seeds: [1, 2]
             methods:
-              bp: {epochs: 1, train_subset: 500, num_hidden: 1, size_hidden: 16, batch_size: 64, angle_interval: 2}
+              bp: {epochs: 1, train_subset: 500, num_hidden: 1, size_hidden: 16, batch_size: 64, angle_interval: 2, precision: float64}
             """;
 
     static final List<String> EPOCH_COLUMNS = List.of("trial_id", "method", "dataset", "seed", "epoch",
