@@ -13,9 +13,9 @@ import org.tpsweep.nn.MatMul;
  * [F]'s Jacobian conditions (Shibuya et al. 2023; ALGORITHMS.md §4) for one layer i at one sample h:
  * J_f = ∂f_i/∂h (n_i × n_{i-1}), u = f_i(h), J_g = ∂g_i/∂u at u (n_{i-1} × n_i, g_i without difference
  * correction), M = J_f J_g (n_i × n_i, not symmetric). Reports tr(M) and the share of eigenvalues of M whose
- * real part is strictly positive (strict as in [F]'s code). Eigenvalues come from Apache Commons Math 3's
- * {@link EigenDecomposition} (real Schur form for non-symmetric matrices), on M in float64; pure Java, it
- * takes about 0.5 s for n_i = 256 and 15 s for n_i = 1024 (one core).
+ * real part is strictly positive (strict as in [F]'s code). Eigenvalues come from LAPACK's dgeev where it loads,
+ * else from Apache Commons Math 3's {@link EigenDecomposition} (real Schur form for non-symmetric matrices; pure
+ * Java, about 0.5 s for n_i = 256 and 15 s for n_i = 1024 on one core), on M in float64.
  * {@link Jacobians} gives the analytical J_f and J_g of [F]'s maps; {@link Mean} averages over evaluation
  * minibatches.
  */
@@ -40,7 +40,11 @@ public final class JacobianConditions {
         return ofMatrix(MatMul.times(jf.castTo(DataType.DOUBLE), jg.castTo(DataType.DOUBLE)));
     }
 
-    /** tr(M) (from M's diagonal) and the share of eigenvalues of M with real part strictly &gt; 0. */
+    /**
+     * tr(M) (from M's diagonal) and the share of eigenvalues of M with real part strictly &gt; 0, M read in float64:
+     * eigenvalues from LAPACK's dgeev ({@link LapackEigenvalues}) where available, else from Commons Math
+     * ({@link #eigenvalues}); NaN, NaN for a non-finite M.
+     */
     public static Values ofMatrix(INDArray m) {
         double[][] a = squareMatrix(m);
         double trace = 0;
@@ -50,8 +54,10 @@ public final class JacobianConditions {
         if (!Double.isFinite(trace) || !allFinite(a)) {
             return new Values(Double.NaN, Double.NaN);
         }
+        double[] real = LapackEigenvalues.realParts(m.castTo(DataType.DOUBLE).dup('c').ravel().toDoubleVector(),
+                a.length);
         int positive = 0;
-        for (double re : eigenvalues(a).real()) {
+        for (double re : real != null ? real : eigenvalues(a).real()) {
             if (re > 0) {
                 positive++;
             }

@@ -2,6 +2,7 @@ package org.tpsweep.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.math3.stat.StatUtils;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -134,7 +135,7 @@ public final class JacobianMonitor {
                     mapsChecked = true;
                 }
                 for (int i = 2; i <= layers; i++) {
-                    JacobianConditions.Values v = conditions(product(pass, i));
+                    JacobianConditions.Values v = JacobianConditions.ofMatrix(product(pass, i));
                     traces[i][b] = v.trace();
                     shares[i][b] = v.positiveShare();
                 }
@@ -142,8 +143,8 @@ public final class JacobianMonitor {
         }
         List<JacobianStats> out = new ArrayList<>();
         for (int i = 2; i <= layers; i++) {
-            out.add(new JacobianStats(epoch, i, mean(traces[i]), std(traces[i]), mean(shares[i]), std(shares[i]),
-                    batches));
+            out.add(new JacobianStats(epoch, i, StatUtils.mean(traces[i]), std(traces[i]), StatUtils.mean(shares[i]),
+                    std(shares[i]), batches));
         }
         lastSeconds = (System.nanoTime() - t0) / 1e9;
         return out;
@@ -235,35 +236,6 @@ public final class JacobianMonitor {
         }
     }
 
-    /**
-     * tr(M) and the share of M's eigenvalues with real part &gt; 0 (strict): LAPACK's dgeev where available, else
-     * {@link JacobianConditions#ofMatrix} (Commons Math); NaN, NaN for a non-finite M.
-     */
-    public static JacobianConditions.Values conditions(INDArray m) {
-        int n = (int) m.rows();
-        double[] a = m.castTo(DataType.DOUBLE).ravel().toDoubleVector();
-        double trace = 0;
-        for (int k = 0; k < n; k++) {
-            trace += a[k * n + k];
-        }
-        for (double v : a) {
-            if (!Double.isFinite(v)) {
-                return new JacobianConditions.Values(Double.NaN, Double.NaN);
-            }
-        }
-        double[] re = LapackEigenvalues.realParts(a, n);
-        if (re == null) {
-            return JacobianConditions.ofMatrix(m);
-        }
-        int positive = 0;
-        for (double v : re) {
-            if (v > 0) {
-                positive++;
-            }
-        }
-        return new JacobianConditions.Values(trace, (double) positive / n);
-    }
-
     private static INDArray row0(INDArray batch) {
         return batch.getRow(0, true).castTo(DataType.DOUBLE).dup('c');
     }
@@ -272,21 +244,8 @@ public final class JacobianMonitor {
         return row.reshape(row.length(), 1);
     }
 
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
     /** Population standard deviation (0 for one value), as the angles table's. */
     private static double std(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / v.length);
+        return Math.sqrt(StatUtils.populationVariance(v));
     }
 }

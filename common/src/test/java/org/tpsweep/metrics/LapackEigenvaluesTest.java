@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tpsweep.train.JacobianMonitor;
 
 /**
  * LAPACK's dgeev (the fast path of the Jacobian conditions) against Commons Math's eigen decomposition, the
@@ -43,20 +42,20 @@ class LapackEigenvaluesTest {
             Arrays.sort(columnMajor);
             assertArrayEquals(expected, rowMajor, 1e-9 * n, "n = " + n);
             assertArrayEquals(expected, columnMajor, 1e-9 * n, "n = " + n);
-            JacobianConditions.Values reference = JacobianConditions.ofMatrix(m);
-            JacobianConditions.Values fast = JacobianMonitor.conditions(m);
-            assertEquals(reference.trace(), fast.trace(), 1e-12 * n);
-            assertEquals(reference.positiveShare(), fast.positiveShare(), 0.0, "n = " + n);
+            // The conditions take LAPACK's eigenvalues here: their positive share is Commons Math's.
+            long positive = Arrays.stream(expected).filter(v -> v > 0).count();
+            assertTrue(LapackEigenvalues.AVAILABLE, "LAPACK is under test");
+            assertEquals((double) positive / n, JacobianConditions.ofMatrix(m).positiveShare(), 0.0, "n = " + n);
         }
     }
 
     @Test
     void nonFiniteMatricesGiveNaN() {
         INDArray m = Nd4j.createFromArray(new double[][] {{1, Double.NaN}, {0, 1}});
-        JacobianConditions.Values v = JacobianMonitor.conditions(m);
+        JacobianConditions.Values v = JacobianConditions.ofMatrix(m);
         assertTrue(Double.isNaN(v.trace()) && Double.isNaN(v.positiveShare()));
         INDArray f = Nd4j.createFromArray(new float[][] {{2, 0}, {0, -1}});
-        assertEquals(0.5, JacobianMonitor.conditions(f).positiveShare(), 0.0, "float32 M is read as float64");
+        assertEquals(0.5, JacobianConditions.ofMatrix(f).positiveShare(), 0.0, "float32 M is read as float64");
         assertEquals(DataType.FLOAT, f.dataType());
         assertNull(badSize());
     }
