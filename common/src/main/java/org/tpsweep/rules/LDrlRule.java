@@ -26,39 +26,27 @@ public final class LDrlRule extends LayerwiseRule {
     private final double scale;
     private final boolean rGrad;
     private final boolean perSampleSum;
-    /** σ of map g_i at index i (index 0 and 1 unused); null: {@link #sigma} for every map. */
+    /** σ of map g_i at index i (indices 0 and 1 unused). */
     private final double[] sigmaByLayer;
 
     /**
+     * @param sigmaByLayer σ of map g_i at index i = 2..L (each &gt; 0; indices 0 and 1 unused)
      * @param scale        s: 1/2 ([F]) or 1 ([E])
      * @param rGrad        whether r = g_i(y) is differentiated ([E]) or constant ([F])
      * @param perSampleSum mean_b Σ_units ([F]'s sum reduction) instead of the mean over B × n
      */
-    public LDrlRule(DenseNetwork net, LayerwiseFeedback feedback, OutputTarget target, double sigma, double scale,
-                    boolean rGrad, boolean perSampleSum, NoiseSource noise) {
-        super(net, feedback, target, sigma, noise);
-        if (!(sigma > 0)) {
-            throw new IllegalArgumentException("l-drl needs sigma > 0, got " + sigma);
-        }
-        this.scale = scale;
-        this.rGrad = rGrad;
-        this.perSampleSum = perSampleSum;
-        this.sigmaByLayer = null;
-    }
-
-    private LDrlRule(DenseNetwork net, LayerwiseFeedback feedback, OutputTarget target, LayerFeedbackSchedule s,
-                     double scale, boolean rGrad, boolean perSampleSum, NoiseSource noise) {
-        super(net, feedback, target, s.sigma(2), noise);
-        this.scale = scale;
-        this.rGrad = rGrad;
-        this.perSampleSum = perSampleSum;
-        this.sigmaByLayer = new double[net.numLayers() + 1];
+    public LDrlRule(DenseNetwork net, LayerwiseFeedback feedback, OutputTarget target, double[] sigmaByLayer,
+                    double scale, boolean rGrad, boolean perSampleSum, NoiseSource noise) {
+        super(net, feedback, target, sigmaByLayer[2], noise);
         for (int i = 2; i <= net.numLayers(); i++) {
-            sigmaByLayer[i] = s.sigma(i);
             if (!(sigmaByLayer[i] > 0)) {
                 throw new IllegalArgumentException("l-drl needs sigma > 0, got " + sigmaByLayer[i] + " for g_" + i);
             }
         }
+        this.sigmaByLayer = sigmaByLayer.clone();
+        this.scale = scale;
+        this.rGrad = rGrad;
+        this.perSampleSum = perSampleSum;
     }
 
     /**
@@ -70,13 +58,18 @@ public final class LDrlRule extends LayerwiseRule {
         LayerwiseFeedback fb = new LayerwiseFeedback(widths, LearningRules.biases(c),
                 LearningRules.learnedFeedbackInit(c), true, dtype, init);
         OutputTarget target = LearningRules.outputTarget(c);
-        return new LDrlRule(net, fb, target, LayerFeedbackSchedule.of(c), c.getDouble(Methods.LDRL_SCALE),
-                c.getBoolean(Methods.LDRL_R_GRAD), target.sum(), noise);
+        LayerFeedbackSchedule schedule = LayerFeedbackSchedule.of(c);
+        double[] sigmas = new double[net.numLayers() + 1];
+        for (int i = 2; i <= net.numLayers(); i++) {
+            sigmas[i] = schedule.sigma(i);
+        }
+        return new LDrlRule(net, fb, target, sigmas, c.getDouble(Methods.LDRL_SCALE), c.getBoolean(Methods.LDRL_R_GRAD),
+                target.sum(), noise);
     }
 
     /** The feedback noise σ of map g_i. */
     public double sigma(int layer) {
-        return sigmaByLayer == null ? sigma : sigmaByLayer[layer];
+        return sigmaByLayer[layer];
     }
 
     @Override

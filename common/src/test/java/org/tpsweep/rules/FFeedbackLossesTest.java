@@ -70,7 +70,9 @@ class FFeedbackLossesTest {
             LDrlRule ldrl = (LDrlRule) base;
             DenseNetwork net = base.network();
             LayerwiseFeedback fb = ldrl.feedback();
-            LDrlRule rule = new LDrlRule(net, fb, OutputTarget.mean(0.1), 0.1, eForm ? 1.0 : 0.5, eForm, true,
+            double[] sigmas = new double[net.numLayers() + 1];
+            java.util.Arrays.fill(sigmas, 2, sigmas.length, 0.1);       // unused: the test passes dx and dy
+            LDrlRule rule = new LDrlRule(net, fb, OutputTarget.mean(0.1), sigmas, eForm ? 1.0 : 0.5, eForm, true,
                     new RecordedNoise("unused", List.of()));
             ForwardPass pass = net.forward(X);
             int i = 2;
