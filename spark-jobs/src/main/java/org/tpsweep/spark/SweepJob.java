@@ -143,8 +143,9 @@ public final class SweepJob {
             List<String> rerun = tables.missing();
             if (!rerun.isEmpty()) {           // no silent gaps: rerun once what has no readable result, recompact
                 List<TrialTask> again = new ArrayList<>();
+                Set<String> gapIds = new HashSet<>(rerun);
                 for (RunConfig t : plan.trials()) {
-                    if (rerun.contains(t.trialId())) {
+                    if (gapIds.contains(t.trialId())) {
                         try {
                             store.reject(t.trialId());
                         } catch (IOException e) {
