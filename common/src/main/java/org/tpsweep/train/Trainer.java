@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.config.Conventions;
 import org.tpsweep.config.Datasets;
+import org.tpsweep.config.LayerFeedbackSchedule;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.Batch;
@@ -29,7 +30,6 @@ import org.tpsweep.nn.LossResult;
 import org.tpsweep.nn.StepWorkspace;
 import org.tpsweep.optim.Adam;
 import org.tpsweep.optim.Optimizer;
-import org.tpsweep.config.LayerFeedbackSchedule;
 import org.tpsweep.optim.Sgd;
 import org.tpsweep.optim.AdamSettings;
 import org.tpsweep.optim.Parameter;
@@ -150,10 +150,7 @@ public final class Trainer {
         for (int i : schedule.layerOrder()) {
             List<Parameter> params = rule.feedbackParameters(i);
             if (!params.isEmpty()) {
-                AdamSettings s = feedbackSettings(c);
-                byLayer.put(i, sgd(c) ? new Sgd(schedule.lr(i), schedule.momentum(), params)
-                        : new Adam(new AdamSettings(schedule.lr(i), s.beta1(), s.beta2(), s.epsilon(),
-                                s.weightDecay()), params));
+                byLayer.put(i, feedbackOptimizer(c, schedule.lr(i), schedule.momentum(), params));
             }
         }
         if (byLayer.isEmpty()) {
@@ -195,8 +192,14 @@ public final class Trainer {
 
     /** The feedback optimiser: Adam ({@link #feedbackSettings}) or SGD with lr_fb. */
     public static Optimizer feedbackOptimizer(RunConfig c, List<Parameter> params) {
+        return feedbackOptimizer(c, c.getDouble(Methods.LR_FB), 0.0, params);
+    }
+
+    /** The feedback optimiser with learning rate {@code lr} (and, for SGD, heavy-ball {@code momentum}). */
+    static Optimizer feedbackOptimizer(RunConfig c, double lr, double momentum, List<Parameter> params) {
         AdamSettings s = feedbackSettings(c);
-        return sgd(c) ? new Sgd(s.lr(), params) : new Adam(s, params);
+        return sgd(c) ? new Sgd(lr, momentum, params)
+                : new Adam(new AdamSettings(lr, s.beta1(), s.beta2(), s.epsilon(), s.weightDecay()), params);
     }
 
     /** The forward Adam settings, lr divided by β when normalize_lr (ALGORITHMS.md §1). */
