@@ -1,5 +1,11 @@
 package org.tpsweep.bench;
 
+import org.tpsweep.cluster.DataLocation;
+import org.tpsweep.tables.OutputTables;
+import org.tpsweep.cluster.SparkSessions;
+import org.tpsweep.spark.SweepJob;
+import org.tpsweep.cluster.ThreadPinning;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +22,6 @@ import org.apache.spark.sql.SparkSession;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DataDirectory;
 import org.tpsweep.data.DatasetCache;
-import org.tpsweep.spark.DataLocation;
-import org.tpsweep.spark.OutputTables;
-import org.tpsweep.spark.SparkSessions;
-import org.tpsweep.spark.SweepJob;
-import org.tpsweep.spark.ThreadPinning;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.sweep.SweepSpec;
 import org.tpsweep.train.EpochListener;

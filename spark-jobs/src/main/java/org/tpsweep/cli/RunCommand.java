@@ -1,5 +1,13 @@
 package org.tpsweep.cli;
 
+import org.tpsweep.cluster.DataLocation;
+import org.tpsweep.tables.OutputTables;
+import org.tpsweep.cluster.SparkSessions;
+import org.tpsweep.tables.SummaryTable;
+import org.tpsweep.spark.SweepJob;
+import org.tpsweep.tables.TrialRows;
+import org.tpsweep.store.TrialStore;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -16,13 +24,6 @@ import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DataDirectory;
-import org.tpsweep.spark.DataLocation;
-import org.tpsweep.spark.OutputTables;
-import org.tpsweep.spark.SparkSessions;
-import org.tpsweep.spark.SummaryTable;
-import org.tpsweep.spark.SweepJob;
-import org.tpsweep.spark.TrialRows;
-import org.tpsweep.spark.TrialStore;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.sweep.SweepSpec;
 import org.tpsweep.train.Trainer;

@@ -1,5 +1,7 @@
 package org.tpsweep.cli;
 
+import org.tpsweep.cluster.ThreadPinning;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,7 +12,6 @@ import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DataDirectory;
 import org.tpsweep.data.DatasetFiles;
-import org.tpsweep.spark.ThreadPinning;
 import org.tpsweep.train.EpochMetrics;
 import org.tpsweep.train.RunStatus;
 import org.tpsweep.train.TrainResult;

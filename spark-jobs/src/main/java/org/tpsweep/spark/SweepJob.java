@@ -1,5 +1,16 @@
 package org.tpsweep.spark;
 
+import org.tpsweep.tables.Compactor;
+import org.tpsweep.cluster.DataLocation;
+import org.tpsweep.cluster.GpuBinding;
+import org.tpsweep.tables.OutputTables;
+import org.tpsweep.store.Provenance;
+import org.tpsweep.tables.SummaryTable;
+import org.tpsweep.cluster.ThreadPinning;
+import org.tpsweep.store.TrialFiles;
+import org.tpsweep.store.TrialOutcome;
+import org.tpsweep.store.TrialStore;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;

@@ -1,5 +1,8 @@
 package org.tpsweep.cli;
 
+import org.tpsweep.store.TrialOutcome;
+import org.tpsweep.store.TrialStore;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -21,8 +24,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpsweep.config.RunConfig;
-import org.tpsweep.spark.TrialOutcome;
-import org.tpsweep.spark.TrialStore;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.sweep.SweepSpec;
 import org.tpsweep.train.RunStatus;

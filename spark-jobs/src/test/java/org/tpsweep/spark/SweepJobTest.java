@@ -1,5 +1,15 @@
 package org.tpsweep.spark;
 
+import org.tpsweep.tables.JacobianTablesTest;
+import org.tpsweep.tables.TrialRowsTest;
+
+import org.tpsweep.tables.Aggregates;
+import org.tpsweep.cluster.DataLocation;
+import org.tpsweep.tables.OutputTables;
+import org.tpsweep.store.Provenance;
+import org.tpsweep.store.TrialOutcome;
+import org.tpsweep.tables.TrialRows;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,7 +41,7 @@ import org.tpsweep.sweep.SweepSpec;
 
 /** A real two-trial sweep on local[2] with the real MNIST; the tables are read back with Spark. */
 @Tag("spark")
-class SweepJobTest {
+public class SweepJobTest {
 
     static final String SPEC = """
             name: two
@@ -48,14 +58,14 @@ class SweepJobTest {
     @TempDir
     Path tmp;
 
-    static SparkSession reader() {
+    public static SparkSession reader() {
         return SparkSession.builder().master("local[2]").appName("read-back")
                 .config("spark.ui.enabled", "false").config("spark.sql.debug.maxToStringFields", "1000")
                 .config("spark.sql.shuffle.partitions", "2").getOrCreate();
     }
 
     @AfterAll
-    static void stop() {
+    public static void stop() {
         if (SparkSession.getDefaultSession().isDefined()) {
             SparkSession.getDefaultSession().get().stop();
         }

@@ -1,4 +1,6 @@
-package org.tpsweep.spark;
+package org.tpsweep.tables;
+
+import org.tpsweep.spark.SweepJobTest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +31,7 @@ import org.tpsweep.sweep.SweepSpec;
  * and jacobians_summary.parquet holds the mean and sample std over the seeds.
  */
 @Tag("spark")
-class JacobianTablesTest {
+public class JacobianTablesTest {
     static final String SPEC = """
             name: jac
             dataset: mnist
@@ -39,7 +41,7 @@ class JacobianTablesTest {
               bp: {}
               fw-dtp: {eval_batch_size: 1000}
             """;
-    static final List<String> COLUMNS = List.of("trial_id", "epoch", "layer", "trace_mean", "trace_std",
+    public static final List<String> COLUMNS = List.of("trial_id", "epoch", "layer", "trace_mean", "trace_std",
             "positive_share_mean", "positive_share_std", "n");
     static final List<String> SUMMARY_COLUMNS = List.of("method", "dataset", "config_id", "epoch", "layer", "n",
             "trace_mean", "trace_std", "positive_share_mean", "positive_share_std");

@@ -1,4 +1,7 @@
-package org.tpsweep.spark;
+package org.tpsweep.tables;
+
+import org.tpsweep.store.SweepMetadata;
+import org.tpsweep.store.TrialStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,10 @@
-package org.tpsweep.spark;
+package org.tpsweep.tables;
+
+import org.tpsweep.spark.SweepJobTest;
+
+import org.tpsweep.spark.SweepJob;
+import org.tpsweep.store.TrialOutcome;
+import org.tpsweep.store.TrialStore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

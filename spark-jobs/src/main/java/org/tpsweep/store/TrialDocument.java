@@ -1,4 +1,6 @@
-package org.tpsweep.spark;
+package org.tpsweep.store;
+
+import org.tpsweep.tables.TrialRows;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,15 +30,15 @@ import org.tpsweep.config.ParamDef;
  * (UTC); a non-finite number is the string {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"}, which
  * Spark's JSON reader turns back into the double. {@link #readSchema} reads these documents with Spark.
  */
-final class TrialDocument {
+public final class TrialDocument {
     /** Pattern of the timestamps in a document (also the {@code timestampFormat} to read them with). */
-    static final String TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX";
+    public static final String TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX";
     /** Name of the epochs array (not "epochs": that is a hyperparameter). */
-    static final String EPOCHS = "epoch_metrics";
+    public static final String EPOCHS = "epoch_metrics";
     /** Name of the angles array. */
-    static final String ANGLES = "angle_stats";
+    public static final String ANGLES = "angle_stats";
     /** Name of the Jacobian-conditions array. */
-    static final String JACOBIANS = "jacobian_stats";
+    public static final String JACOBIANS = "jacobian_stats";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern(TIMESTAMP_FORMAT).withZone(ZoneOffset.UTC);
@@ -79,7 +81,7 @@ final class TrialDocument {
      * Schema to read documents of a sweep with the hyperparameter columns {@code params}: the trials table's
      * columns plus the {@code epoch_metrics}, {@code angle_stats} and {@code jacobian_stats} arrays.
      */
-    static StructType readSchema(Map<String, ParamDef> params) {
+    public static StructType readSchema(Map<String, ParamDef> params) {
         List<StructField> f = new ArrayList<>(List.of(TrialRows.trialsSchema(params).fields()));
         if (params.containsKey(EPOCHS) || params.containsKey(ANGLES) || params.containsKey(JACOBIANS)) {
             throw new IllegalStateException("a hyperparameter clashes with " + EPOCHS + ", " + ANGLES + " or "

@@ -1,4 +1,7 @@
-package org.tpsweep.spark;
+package org.tpsweep.tables;
+
+import org.tpsweep.store.Provenance;
+import org.tpsweep.store.TrialOutcome;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,9 +20,9 @@ import org.tpsweep.train.EpochMetrics;
 import org.tpsweep.train.RunStatus;
 import org.tpsweep.train.TrainResult;
 
-class TrialRowsTest {
+public class TrialRowsTest {
 
-    static final SweepPlan PLAN = SweepPlan.expand(SweepSpec.parse(
+    public static final SweepPlan PLAN = SweepPlan.expand(SweepSpec.parse(
             "dataset: mnist\nseeds: [7]\nmethods: {bp: {}, ddtp-linear: {}}\n", "s.yaml", "s"));
 
     @Test
@@ -85,7 +88,7 @@ class TrialRowsTest {
         assertEquals(0.31, rows.get(1).getDouble(names.indexOf("test_error_batchavg")));
     }
 
-    static TrainResult result(RunStatus status, double testError) {
+    public static TrainResult result(RunStatus status, double testError) {
         List<EpochMetrics> epochs = status == RunStatus.FAILED ? List.of() : List.of(
                 new EpochMetrics(1, 1.0, 0.5, 1.1, 0.4, 1.2, 0.45, 2.0, 0.0, 0.41, 0.46),
                 new EpochMetrics(2, 0.5, 0.2, 0.6, 0.2, 0.7, 0.3, 2.0, 0.0, 0.21, 0.31));

@@ -1,4 +1,6 @@
-package org.tpsweep.spark;
+package org.tpsweep.store;
+
+import org.tpsweep.cluster.HadoopConf;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.FileNotFoundException;

@@ -1,4 +1,4 @@
-package org.tpsweep.spark;
+package org.tpsweep.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.tpsweep.spark;
+package org.tpsweep.store;
 
 import java.io.File;
 import java.io.IOException;

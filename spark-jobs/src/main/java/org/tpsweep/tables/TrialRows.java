@@ -1,4 +1,7 @@
-package org.tpsweep.spark;
+package org.tpsweep.tables;
+
+import org.tpsweep.store.Provenance;
+import org.tpsweep.store.TrialOutcome;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -116,7 +119,7 @@ public final class TrialRows {
     }
 
     /** The per-epoch fields of the epochs table (after its key columns). */
-    static List<StructField> epochFields() {
+    public static List<StructField> epochFields() {
         List<StructField> f = new ArrayList<>();
         f.add(DataTypes.createStructField("epoch", DataTypes.IntegerType, false));
         for (String c : EPOCH_COLUMNS.subList(1, EPOCH_COLUMNS.size())) {
@@ -187,7 +190,7 @@ public final class TrialRows {
     }
 
     /** The fields of the angles table after {@code trial_id}. */
-    static List<StructField> angleFields() {
+    public static List<StructField> angleFields() {
         return List.of(
                 DataTypes.createStructField("epoch", DataTypes.IntegerType, false),
                 DataTypes.createStructField("layer", DataTypes.IntegerType, false),
@@ -216,7 +219,7 @@ public final class TrialRows {
     }
 
     /** The fields of the jacobians table after {@code trial_id}. */
-    static List<StructField> jacobianFields() {
+    public static List<StructField> jacobianFields() {
         return List.of(
                 DataTypes.createStructField("epoch", DataTypes.IntegerType, false),
                 DataTypes.createStructField("layer", DataTypes.IntegerType, false),

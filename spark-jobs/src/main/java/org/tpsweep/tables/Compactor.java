@@ -1,4 +1,9 @@
-package org.tpsweep.spark;
+package org.tpsweep.tables;
+
+import org.tpsweep.spark.SweepJob;
+import org.tpsweep.store.TrialDocument;
+import org.tpsweep.store.TrialFiles;
+import org.tpsweep.store.TrialStore;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;

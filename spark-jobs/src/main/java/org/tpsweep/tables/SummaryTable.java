@@ -1,4 +1,4 @@
-package org.tpsweep.spark;
+package org.tpsweep.tables;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;

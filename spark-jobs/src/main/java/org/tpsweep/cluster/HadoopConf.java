@@ -1,4 +1,4 @@
-package org.tpsweep.spark;
+package org.tpsweep.cluster;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

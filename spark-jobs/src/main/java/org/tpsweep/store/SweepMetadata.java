@@ -1,4 +1,4 @@
-package org.tpsweep.spark;
+package org.tpsweep.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.tpsweep.spark;
+package org.tpsweep.store;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
  * {@code wholeTextFiles} (Hadoop's combined input format), which is ≈ 5× faster than Spark's JSON source on a
  * folder of small files, where the latter builds a Hadoop job configuration per file.
  */
-final class TrialFiles {
+public final class TrialFiles {
     /** Column of the file's trial id (its name without {@link TrialStore#SUFFIX}). */
     static final String TRIAL_ID = "file_trial_id";
     /** Column of the file's text. */
@@ -47,7 +47,7 @@ final class TrialFiles {
      * trial missing and reruns it). Each text carries its file's id into the parse as an extra first field, so
      * the comparison needs no second pass over the files.
      */
-    static Dataset<Row> documents(SparkSession spark, TrialStore store, StructType schema,
+    public static Dataset<Row> documents(SparkSession spark, TrialStore store, StructType schema,
                                   Map<String, String> options) {
         StructType withFile = schema.add(TRIAL_ID, DataTypes.StringType, true);
         Dataset<String> texts = read(spark, store).map(
@@ -67,7 +67,7 @@ final class TrialFiles {
     }
 
     /** {@value #TRIAL_ID} and the {@code status} field of each file (null where it has none or is no JSON). */
-    static Dataset<Row> statuses(SparkSession spark, TrialStore store) {
+    public static Dataset<Row> statuses(SparkSession spark, TrialStore store) {
         return read(spark, store).select(col(TRIAL_ID),
                 from_json(col(TEXT), DataTypes.createStructType(List.of(
                         DataTypes.createStructField("status", DataTypes.StringType, true))), Map.of())

@@ -1,4 +1,4 @@
-package org.tpsweep.spark;
+package org.tpsweep.cluster;
 
 import java.io.File;
 import java.io.IOException;

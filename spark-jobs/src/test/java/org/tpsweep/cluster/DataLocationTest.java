@@ -1,4 +1,9 @@
-package org.tpsweep.spark;
+package org.tpsweep.cluster;
+
+import org.tpsweep.spark.SweepJobTest;
+
+import org.tpsweep.tables.OutputTables;
+import org.tpsweep.spark.SweepJob;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

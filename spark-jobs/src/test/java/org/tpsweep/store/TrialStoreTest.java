@@ -1,4 +1,6 @@
-package org.tpsweep.spark;
+package org.tpsweep.store;
+
+import org.tpsweep.tables.TrialRowsTest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.tpsweep.spark;
+package org.tpsweep.cluster;
 
 import org.apache.spark.TaskContext;
 import org.nd4j.linalg.factory.Nd4j;
