@@ -147,11 +147,13 @@ public final class SweepBenchmark {
         SparkSession spark = SparkSessions.create("tp-sweep bench", master);
         try {
             Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-            OutputTables output = OutputTables.prepare(out.resolve("out").toString(), hadoop, plan, false, false);
-            long t0 = System.nanoTime();
-            SweepJob.Result r = SweepJob.run(spark, plan, output, DataLocation.local(dataDir),
-                    SweepJob.Options.silent());
-            return new Run(master, (System.nanoTime() - t0) / 1e9, r.timing());
+            try (OutputTables output = OutputTables.prepare(out.resolve("out").toString(), hadoop, plan, false,
+                    false)) {
+                long t0 = System.nanoTime();
+                SweepJob.Result r = SweepJob.run(spark, plan, output, DataLocation.local(dataDir),
+                        SweepJob.Options.silent());
+                return new Run(master, (System.nanoTime() - t0) / 1e9, r.timing());
+            }
         } finally {
             spark.stop();
             try (Stream<Path> files = Files.walk(out)) {

@@ -122,9 +122,14 @@ public final class RunCommand implements Callable<Integer> {
         DataLocation dataLocation = DataLocation.of(data != null ? data : DataDirectory.configured(), master,
                 distinct(plan, RunConfig::dataset), hadoop);
         dataLocation.checkPresent(heldOut(plan));
-        OutputTables output = OutputTables.prepare(out != null ? out : defaultOut(plan.name(), hadoop), hadoop, plan,
-                fresh, force);
+        try (OutputTables output = OutputTables.prepare(out != null ? out : defaultOut(plan.name(), hadoop), hadoop,
+                plan, fresh, force, o)) {
+            return run(plan, output, dataLocation, o, err);
+        }
+    }
 
+    /** The run itself, under the output folder's lock: Spark, the trials, the tables, the printed results. */
+    private int run(SweepPlan plan, OutputTables output, DataLocation dataLocation, PrintWriter o, PrintWriter err) {
         int configs = distinct(plan, TrialRows::configId).size();
         int seedCount = distinct(plan, RunConfig::seed).size();
         int methods = distinct(plan, RunConfig::method).size();

@@ -16,14 +16,11 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.spark.TaskContext;
 import org.tpsweep.train.RunStatus;
 
@@ -156,7 +153,7 @@ public final class TrialStore implements Serializable {
                 }
                 throw new IOException("could not rename " + tmp + " to " + target);
             }
-            renameOverwriting(fs, tmp, target);
+            Renames.overwriting(fs, tmp, target);
             return Commit.REPLACED;
         } finally {
             if (fs.exists(tmp)) {
@@ -222,23 +219,6 @@ public final class TrialStore implements Serializable {
     /** True for the file name of a committed result. */
     static boolean isCommitted(String name) {
         return !name.startsWith(".") && !name.startsWith("_") && name.endsWith(SUFFIX);
-    }
-
-    private void renameOverwriting(FileSystem fs, Path tmp, Path target) throws IOException {
-        try {
-            if (fs instanceof RawLocalFileSystem) {
-                if (!fs.rename(tmp, target)) { // java.io.File#renameTo: replaces the target atomically (POSIX)
-                    throw new IOException("could not rename " + tmp + " to " + target);
-                }
-                return;
-            }
-            FileContext.getFileContext(target.toUri(), hadoop()).rename(tmp, target, Options.Rename.OVERWRITE);
-        } catch (UnsupportedFileSystemException | UnsupportedOperationException e) {
-            fs.delete(target, false);
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("could not rename " + tmp + " to " + target);
-            }
-        }
     }
 
     /** A name part unique to this task attempt. */

@@ -1,9 +1,13 @@
 package org.tpsweep.tables;
 
+import org.tpsweep.store.OutputLock;
 import org.tpsweep.store.SweepMetadata;
 import org.tpsweep.store.TrialStore;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -32,11 +36,14 @@ import org.tpsweep.sweep.SweepPlan;
  * OUT/histograms.parquet
  * </pre>
  *
- * A folder that holds {@code sweep.json} of the same plan is resumed; one of a different plan is refused
- * unless forced; {@code fresh} deletes the previous results first. {@link #abort()} removes what an
- * unfinished run left that is of no use to the next one.
+ * A run holds the folder's lock, {@code OUT/.tp-sweep.lock} ({@link OutputLock}), from {@link #prepare} to
+ * {@link #close()}; every write into the folder (deleting with {@code fresh}, {@code sweep.json}, staging and
+ * committing tables, cleaning up) happens under it. A folder that holds {@code sweep.json} of the same plan is
+ * resumed; one of a different plan is refused unless forced; {@code fresh} deletes the previous results first,
+ * in a tp-sweep folder or an empty one only. {@link #abort()} removes what an unfinished run left that is of no
+ * use to the next one.
  */
-public final class OutputTables {
+public final class OutputTables implements AutoCloseable {
     /** File name of the trials table. */
     public static final String TRIALS = "trials.parquet";
     /** File name of the epochs table. */
@@ -67,87 +74,130 @@ public final class OutputTables {
     private final SweepMetadata planned;
     private final SweepMetadata found;
     private final boolean fresh;
+    private final OutputLock lock;
 
     private OutputTables(FileSystem fs, Path dir, boolean existedBefore, SweepMetadata planned, SweepMetadata found,
-                         boolean fresh) {
+                         boolean fresh, OutputLock lock) {
         this.fs = fs;
         this.dir = dir;
         this.existedBefore = existedBefore;
         this.planned = planned;
         this.found = found;
         this.fresh = fresh;
+        this.lock = lock;
     }
 
     /**
-     * Checks that {@code location} can take {@code plan}, creating and deleting nothing.
+     * Takes the folder's lock ({@link OutputLock}; the folder is created when absent) and checks under it that
+     * the folder can take {@code plan}, deleting nothing. The caller {@link #close()}s it at the end of the run.
      *
-     * @param fresh the previous results will be deleted ({@link #begin}); no check of what the folder holds
-     * @param force accept a folder that holds another plan or results without {@code sweep.json}
-     * @throws ConfigException when it is a file, holds a different sweep (without {@code force}), or its file
-     *                         system is unusable
+     * @param fresh   the previous results will be deleted ({@link #begin}): the folder must be a tp-sweep output
+     *                folder (with {@code sweep.json}) or empty
+     * @param force   accept a folder that holds another plan or results without {@code sweep.json}
+     * @param notices where a lock take-over is said (may be null)
+     * @throws ConfigException when it is a file, is in use by another run, holds a different sweep (without
+     *                         {@code force}), is not a tp-sweep folder (with {@code fresh}), or its file system is
+     *                         unusable
      */
     public static OutputTables prepare(String location, Configuration conf, SweepPlan plan, boolean fresh,
-                                       boolean force) {
+                                       boolean force, PrintWriter notices) {
+        FileSystem fs;
+        Path dir;
+        boolean exists;
         try {
             Path p = new Path(location);
-            FileSystem fs = p.getFileSystem(conf);
-            Path dir = fs.makeQualified(p);
-            boolean exists = fs.exists(dir);
+            fs = p.getFileSystem(conf);
+            dir = fs.makeQualified(p);
+            exists = fs.exists(dir);
             if (exists && !fs.getFileStatus(dir).isDirectory()) {
                 throw new ConfigException("--out " + location + " is a file; give a folder");
             }
-            SweepMetadata planned = SweepMetadata.of(plan, null);
-            SweepMetadata found = null;
-            if (exists && !fresh) {
-                try {
-                    found = SweepMetadata.read(fs, dir);
-                } catch (IOException e) {
-                    if (!force) {
-                        throw new ConfigException("output folder " + location + ": " + SweepMetadata.FILE
-                                + " cannot be read (" + e.getMessage() + "); use --fresh to delete its results, "
-                                + "--force to write this sweep into it anyway, or another --out folder", e);
-                    }
-                }
-                if (!force && found != null && !found.samePlan(planned)) {
-                    throw new ConfigException("output folder " + location + " holds sweep '" + found.name() + "' ("
-                            + found.trials() + " trials, created " + found.createdAt() + ") whose trials differ "
-                            + "from this sweep '" + plan.name() + "' (" + plan.trials().size() + " trials); "
-                            + "use another --out folder, --fresh to delete its results first, or --force to run "
-                            + "this sweep into it (its trials that belong to this sweep are reused)");
-                }
-                if (!force && found == null && (fs.exists(new Path(dir, TRIALS))
-                        || fs.exists(new Path(dir, TrialStore.DIR)))) {
-                    throw new ConfigException("output folder " + location + " already holds "
-                            + (fs.exists(new Path(dir, TRIALS)) ? TRIALS : TrialStore.DIR + "/") + " but no "
-                            + SweepMetadata.FILE + " (results of an older tp-sweep or of something else); use "
-                            + "another --out folder, --fresh to delete them first, or --force to write into it");
-                }
-            }
-            checkWritable(fs, dir, exists, location);
-            return new OutputTables(fs, dir, exists, planned, found, fresh);
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("output folder " + location + " cannot be used: " + e.getMessage(), e);
         }
+        OutputLock lock = OutputLock.acquire(fs, dir, notices);
+        try {
+            SweepMetadata planned = SweepMetadata.of(plan, null);
+            SweepMetadata found = exists && !fresh ? checkResumable(fs, dir, location, plan, planned, force) : null;
+            if (exists && fresh) {
+                checkDeletable(fs, dir, location);
+            }
+            return new OutputTables(fs, dir, exists, planned, found, fresh, lock);
+        } catch (IOException | IllegalArgumentException | ConfigException e) {
+            lock.close();
+            deleteIfCreated(fs, dir, exists);
+            throw e instanceof ConfigException c ? c
+                    : new ConfigException("output folder " + location + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #prepare} without a place to say a lock take-over (tests, benchmarks). */
+    public static OutputTables prepare(String location, Configuration conf, SweepPlan plan, boolean fresh,
+                                       boolean force) {
+        return prepare(location, conf, plan, fresh, force, null);
+    }
+
+    /** The {@code sweep.json} of a folder about to be resumed, after checking that it describes {@code plan}. */
+    private static SweepMetadata checkResumable(FileSystem fs, Path dir, String location, SweepPlan plan,
+                                                SweepMetadata planned, boolean force) throws IOException {
+        SweepMetadata found = null;
+        try {
+            found = SweepMetadata.read(fs, dir);
+        } catch (IOException e) {
+            if (!force) {
+                throw new ConfigException("output folder " + location + ": " + SweepMetadata.FILE
+                        + " cannot be read (" + e.getMessage() + "); use --fresh to delete its results, "
+                        + "--force to write this sweep into it anyway, or another --out folder", e);
+            }
+        }
+        if (!force && found != null && !found.samePlan(planned)) {
+            throw new ConfigException("output folder " + location + " holds sweep '" + found.name() + "' ("
+                    + found.trials() + " trials, created " + found.createdAt() + ") whose trials differ "
+                    + "from this sweep '" + plan.name() + "' (" + plan.trials().size() + " trials); "
+                    + "use another --out folder, --fresh to delete its results first, or --force to run "
+                    + "this sweep into it (its trials that belong to this sweep are reused)");
+        }
+        if (!force && found == null && (fs.exists(new Path(dir, TRIALS))
+                || fs.exists(new Path(dir, TrialStore.DIR)))) {
+            throw new ConfigException("output folder " + location + " already holds "
+                    + (fs.exists(new Path(dir, TRIALS)) ? TRIALS : TrialStore.DIR + "/") + " but no "
+                    + SweepMetadata.FILE + " (results of an older tp-sweep or of something else); use "
+                    + "another --out folder, --fresh to delete them first, or --force to write into it");
+        }
+        return found;
     }
 
     /**
-     * Fails (before Spark starts) when the folder cannot be created or written: creates it and a probe file,
-     * then removes both again (the folder only when this call created it).
+     * {@code --fresh} deletes results only in a tp-sweep output folder (one with {@code sweep.json}) or an empty
+     * folder (the lock aside).
      */
-    private static void checkWritable(FileSystem fs, Path dir, boolean exists, String location) {
-        Path probe = new Path(dir, ".tp-write-probe-" + java.util.UUID.randomUUID());
+    private static void checkDeletable(FileSystem fs, Path dir, String location) throws IOException {
+        if (fs.exists(new Path(dir, SweepMetadata.FILE))) {
+            return;
+        }
+        List<String> other = new ArrayList<>();
+        for (FileStatus s : fs.listStatus(dir)) {
+            if (!s.getPath().getName().startsWith(OutputLock.FILE)) {
+                other.add(s.getPath().getName());
+            }
+        }
+        if (!other.isEmpty()) {
+            Collections.sort(other);
+            throw new ConfigException("--fresh: output folder " + location + " is not a tp-sweep output folder (it "
+                    + "has no " + SweepMetadata.FILE + ") and is not empty (it holds " + String.join(", ",
+                    other.subList(0, Math.min(5, other.size()))) + (other.size() > 5 ? ", …" : "") + "); --fresh "
+                    + "deletes results only in a folder tp-sweep wrote or an empty one: give another --out folder");
+        }
+    }
+
+    private static void deleteIfCreated(FileSystem fs, Path dir, boolean existedBefore) {
+        if (existedBefore) {
+            return;
+        }
         try {
-            if (!exists && !fs.mkdirs(dir)) {
-                throw new IOException("mkdirs returned false");
-            }
-            fs.create(probe, false).close();
-            fs.delete(probe, false);
-            if (!exists) {
-                fs.delete(dir, true);
-            }
+            fs.delete(dir, true);
         } catch (IOException e) {
-            throw new ConfigException("output folder " + location + " is not writable (" + e.getMessage()
-                    + "); choose a folder you can write with --out", e);
+            System.err.println("warning: could not remove " + dir + ": " + e.getMessage());
         }
     }
 
@@ -197,6 +247,7 @@ public final class OutputTables {
      * this plan (then its creation time is kept); creates {@code trials/}.
      */
     public void begin(String codeVersion) {
+        lock.checkHeld();
         try {
             if (fresh && fs.exists(dir)) {
                 for (String name : List.of(TrialStore.DIR, SweepMetadata.FILE, REPORT)) {
@@ -241,6 +292,7 @@ public final class OutputTables {
      * {@code sortBy}; returns that path.
      */
     public Path stage(String table, Dataset<Row> data, String... sortBy) {
+        lock.checkHeld();
         Path tmp = tmp(table);
         try {
             fs.delete(tmp, true);
@@ -257,6 +309,7 @@ public final class OutputTables {
 
     /** Renames every staged table to its final name, in the order of {@link #TABLES} (trials last). */
     public void commitStaged() {
+        lock.checkHeld();
         try {
             for (String table : TABLES) {
                 Path from = tmp(table);
@@ -280,13 +333,29 @@ public final class OutputTables {
      */
     public void abort() {
         try {
+            lock.checkHeld();
             deleteTemporaryTables();
             if (!existedBefore && fs.exists(dir) && committedTrials() == 0) {
+                lock.close();
                 fs.delete(dir, true);
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("warning: could not clean up " + dir + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Throws unless this run still holds the folder's lock ({@link OutputLock#checkHeld}); for writes into the
+     * folder made elsewhere (the trial store's clean-up).
+     */
+    public void checkLockHeld() {
+        lock.checkHeld();
+    }
+
+    /** Releases the folder's lock (the end of the run). Never throws; idempotent. */
+    @Override
+    public void close() {
+        lock.close();
     }
 
     private void deleteTemporaryTables() throws IOException {

@@ -1,5 +1,6 @@
 package org.tpsweep.cli;
 
+import org.tpsweep.store.OutputLock;
 import org.tpsweep.store.TrialOutcome;
 import org.tpsweep.store.TrialStore;
 
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -264,5 +267,66 @@ class RunResumeTest {
         } finally {
             LosingFileSystem.LOST.clear();
         }
+    }
+
+    /**
+     * One writer per output folder (issue 12 item 2): while a run holds the folder's lock, a second run (here
+     * with {@code --fresh}) is refused before Spark starts, naming the holder, and the first's results stay
+     * intact; the lock of a driver that was killed is taken over with a line saying so; {@code --fresh} refuses
+     * a folder that tp-sweep did not write.
+     */
+    @Test
+    void oneRunPerOutputFolder() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("resume.yaml"), SPEC);
+        Path out = tmp.resolve("out");
+        assertEquals(0, run(spec.toString(), "--out", out.toString(), "--quiet").code());
+        Map<String, String> results = committed(out);
+        Map<String, Long> tables = modificationTimes(out);
+        assertFalse(Files.exists(out.resolve(OutputLock.FILE)), "the lock is released at the end of the run");
+
+        try (OutputLock running = OutputLock.acquire(FileSystem.getLocal(new Configuration()),
+                new org.apache.hadoop.fs.Path(out.toUri()), null)) {
+            Run second = run(spec.toString(), "--out", out.toString(), "--fresh");
+            assertEquals(2, second.code(), second.toString());
+            assertTrue(second.err().startsWith("error: output folder " + out + " is in use by another tp-sweep run "
+                    + "(host " + InetAddress.getLocalHost().getHostName() + ", pid " + ProcessHandle.current().pid()
+                    + ", started "), second.err());
+            assertEquals("", second.out(), "refused before anything is planned or printed");
+            assertEquals(results, committed(out), "the first run's trial results are intact");
+            assertEquals(tables, modificationTimes(out), "the first run's tables are intact");
+        }
+
+        Process killed = new ProcessBuilder("true").start();   // a driver that ended without releasing its lock
+        killed.waitFor();
+        Files.writeString(out.resolve(OutputLock.FILE), "{\"host\": \"" + InetAddress.getLocalHost().getHostName()
+                + "\", \"pid\": " + killed.pid() + ", \"started\": \"2026-01-01T00:00:00Z\", \"heartbeat\": \""
+                + java.time.Instant.now() + "\", \"token\": \"t\"}");
+        Run takeOver = run(spec.toString(), "--out", out.toString());
+        assertEquals(0, takeOver.code(), takeOver.toString());
+        assertTrue(takeOver.out().startsWith("taking over the lock of " + out + " from a run that is gone (host "
+                + InetAddress.getLocalHost().getHostName() + ", pid " + killed.pid()), takeOver.out());
+        assertFalse(Files.exists(out.resolve(OutputLock.FILE)));
+
+        Path mine = Files.createDirectories(tmp.resolve("my-notes"));
+        Files.writeString(mine.resolve("notes.txt"), "mine");
+        Run fresh = run(spec.toString(), "--out", mine.toString(), "--fresh");
+        assertEquals(2, fresh.code(), fresh.toString());
+        assertTrue(fresh.err().startsWith("error: --fresh: output folder " + mine + " is not a tp-sweep output folder "
+                + "(it has no sweep.json) and is not empty (it holds notes.txt)"), fresh.err());
+        try (Stream<Path> left = Files.list(mine)) {
+            assertEquals(List.of(mine.resolve("notes.txt")), left.toList(), "nothing deleted, no lock left behind");
+        }
+    }
+
+    /** File name → modification time of the tables (the {@code *.parquet} folders) in {@code out}. */
+    private static Map<String, Long> modificationTimes(Path out) throws Exception {
+        Map<String, Long> m = new TreeMap<>();
+        try (Stream<Path> s = Files.list(out)) {
+            for (Path p : s.filter(q -> q.getFileName().toString().endsWith(".parquet")).toList()) {
+                m.put(p.getFileName().toString(), Files.getLastModifiedTime(p).toMillis());
+            }
+        }
+        assertEquals(8, m.size(), m.toString());
+        return m;
     }
 }
