@@ -3,15 +3,17 @@ package org.tpsweep.train;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DatasetCache;
 import org.tpsweep.data.PixelNormalisation;
 import org.tpsweep.data.TrainTestData;
 
 /**
- * Runs one trial to completion and never throws for a failure of the trainer: a deterministic exception
- * becomes status {@code failed} with "ExceptionClass: message", so a sweep records it instead of letting
- * Spark retry it. Datasets are loaded once per JVM ({@link DatasetCache}).
+ * Runs one trial to completion. An error of the trial itself becomes status {@code failed} with
+ * "ExceptionClass: message", recorded at once; a failure of the infrastructure (out of memory, I/O, ND4J's
+ * native runtime) is thrown as {@link InfrastructureFailure}, so that the sweep engine retries the trial.
+ * Datasets are loaded once per JVM ({@link DatasetCache}).
  */
 public final class TrialRunner {
     private TrialRunner() {
@@ -19,14 +21,31 @@ public final class TrialRunner {
 
     /** Trains {@code config} on the dataset found under {@code dataDir}, reporting each epoch to {@code listener}. */
     public static TrainResult run(RunConfig config, Path dataDir, EpochListener listener) {
-        Instant started = Instant.now();
-        try {
+        return guarded(() -> {
             TrainTestData data = DatasetCache.get(config.dataset(), dataDir, PixelNormalisation.of(config));
             return new Trainer(config, data).train(listener);
+        });
+    }
+
+    /**
+     * Runs {@code trial}, sorting what it throws: infrastructure failures are rethrown as
+     * {@link InfrastructureFailure}, every other exception becomes a {@code failed} result.
+     */
+    public static TrainResult guarded(Supplier<TrainResult> trial) {
+        Instant started = Instant.now();
+        try {
+            return trial.get();
         } catch (RuntimeException | OutOfMemoryError e) {
-            String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-            return new TrainResult(RunStatus.FAILED, message, List.of(), 0, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, started, Instant.now(), List.of(), "");
+            if (InfrastructureFailure.isInfrastructure(e)) {
+                throw e instanceof InfrastructureFailure f ? f : new InfrastructureFailure(e);
+            }
+            return failed(InfrastructureFailure.describe(e), started);
         }
+    }
+
+    /** A {@code failed} result with {@code message}, started at {@code started}. */
+    public static TrainResult failed(String message, Instant started) {
+        return new TrainResult(RunStatus.FAILED, message, List.of(), 0, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, started, Instant.now(), List.of(), "");
     }
 }

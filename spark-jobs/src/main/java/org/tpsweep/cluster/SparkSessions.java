@@ -82,6 +82,38 @@ public final class SparkSessions {
         }
     }
 
+    /** Attempts per task in local mode unless the master says otherwise (Spark's cluster default, 4). */
+    public static final int LOCAL_TASK_ATTEMPTS = 4;
+
+    private static final Pattern LOCAL_THREADS = Pattern.compile("local(\\[(\\*|[1-9][0-9]*)])?");
+
+    /**
+     * {@code master} with retries in local mode, where Spark otherwise runs each task once: {@code local} and
+     * {@code local[N]} become {@code local[N,}{@value #LOCAL_TASK_ATTEMPTS}{@code ]}; any other master is kept.
+     */
+    public static String withLocalRetries(String master) {
+        java.util.regex.Matcher m = LOCAL_THREADS.matcher(master);
+        if (!m.matches()) {
+            return master;
+        }
+        return "local[" + (m.group(2) == null ? "1" : m.group(2)) + "," + LOCAL_TASK_ATTEMPTS + "]";
+    }
+
+    /**
+     * How many attempts Spark gives a task on this session: the second number of {@code local[N,F]} in local
+     * mode (1 without it), else {@code spark.task.maxFailures} (default 4).
+     */
+    public static int taskAttempts(org.apache.spark.SparkContext sc) {
+        java.util.regex.Matcher m = Pattern.compile("local\\[[^,\\]]+,\\s*([0-9]+)]").matcher(sc.master());
+        if (m.matches()) {
+            return Integer.parseInt(m.group(1));
+        }
+        if (sc.master().startsWith("local")) {
+            return 1;
+        }
+        return sc.getConf().getInt("spark.task.maxFailures", 4);
+    }
+
     /** Whether {@code master} runs everything in this JVM ({@code local}, {@code local[…]}, {@code local-cluster[…]}). */
     public static boolean isLocal(String master) {
         return master == null || master.startsWith("local");
@@ -89,8 +121,8 @@ public final class SparkSessions {
 
     /** A session named {@code appName} on {@code master} ({@link #DEFAULT_MASTER} when null). */
     public static SparkSession create(String appName, String master) {
-        String m = master == null ? DEFAULT_MASTER : master;
-        checkMaster(m);
+        checkMaster(master);
+        String m = withLocalRetries(master == null ? DEFAULT_MASTER : master);
         SparkConf conf = new SparkConf(true).setAppName(appName).setMaster(m);
         Map<String, String> given = new LinkedHashMap<>();
         for (Tuple2<String, String> kv : conf.getAll()) {

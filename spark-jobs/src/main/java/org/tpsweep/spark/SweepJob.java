@@ -3,6 +3,7 @@ package org.tpsweep.spark;
 import org.tpsweep.tables.Compactor;
 import org.tpsweep.cluster.DataLocation;
 import org.tpsweep.cluster.GpuBinding;
+import org.tpsweep.cluster.SparkSessions;
 import org.tpsweep.tables.OutputTables;
 import org.tpsweep.store.Provenance;
 import org.tpsweep.tables.SummaryTable;
@@ -27,6 +28,7 @@ import org.apache.spark.sql.SparkSession;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.train.EpochListener;
+import org.tpsweep.train.InfrastructureFailure;
 import org.tpsweep.train.RunStatus;
 import org.tpsweep.train.TrainResult;
 import org.tpsweep.train.TrialRunner;
@@ -40,8 +42,9 @@ import org.tpsweep.train.TrialRunner;
  *     (with {@code retryFailed}, also those whose committed status is {@code failed}; a file that is not a
  *     readable trial document counts as not committed), one Spark task each;</li>
  * <li>each task pins ND4J/BLAS threads to {@code spark.task.cpus}, trains with {@link TrialRunner} (a
- *     deterministic trainer failure becomes status {@code failed}; infrastructure failures, e.g. of the file
- *     system, propagate and Spark retries the task) and commits its result itself ({@link TrialStore}); a
+ *     failure of the trial itself becomes status {@code failed} at once; an infrastructure failure — out of
+ *     memory, I/O, ND4J's native runtime — is thrown and Spark runs the task again, up to its attempts ({@code
+ *     local[N,4]} in local mode), the last of which records {@code failed} saying so) and commits its result itself ({@link TrialStore}); a
  *     retried or speculative attempt of an already committed trial keeps the committed result;</li>
  * <li>the driver compacts all committed trials of the plan into the tables ({@link Compactor}).</li>
  * </ol>
@@ -50,7 +53,23 @@ import org.tpsweep.train.TrialRunner;
  * command resumes it. The driver never collects per-trial data, only a status per task.
  */
 public final class SweepJob {
+    /**
+     * Faults injected into tasks before they train: none in production; tests of the failure classes set it
+     * (local mode: the tasks run in this JVM).
+     */
+    static volatile FaultInjection faults = FaultInjection.NONE;
+
     private SweepJob() {
+    }
+
+    /** A fault thrown into a task before its trial trains. */
+    @FunctionalInterface
+    interface FaultInjection {
+        /** No fault. */
+        FaultInjection NONE = config -> { };
+
+        /** Throws the fault for {@code config}, if any. */
+        void inject(RunConfig config);
     }
 
     /**
@@ -97,8 +116,11 @@ public final class SweepJob {
     public record Timing(double planning, double trials, double tables) {
     }
 
-    /** One task's work: a trial, and whether a committed {@code failed} result of it is to be replaced. */
-    record TrialTask(RunConfig config, boolean replaceFailed) implements Serializable {
+    /**
+     * One task's work: a trial, whether a committed {@code failed} result of it is to be replaced, and how many
+     * attempts Spark gives the task (the last records an infrastructure failure instead of throwing it).
+     */
+    record TrialTask(RunConfig config, boolean replaceFailed, int attempts) implements Serializable {
     }
 
     /** What a task reports to the driver: the trial, the status now committed, whether it trained. */
@@ -131,10 +153,11 @@ public final class SweepJob {
                     }
                 });
             }
+            int attempts = SparkSessions.taskAttempts(spark.sparkContext());
             List<TrialTask> tasks = new ArrayList<>();
             for (RunConfig t : plan.trials()) {
                 if (!committed.contains(t.trialId()) || replace.contains(t.trialId())) {
-                    tasks.add(new TrialTask(t, replace.contains(t.trialId())));
+                    tasks.add(new TrialTask(t, replace.contains(t.trialId()), attempts));
                 }
             }
             if (out != null && !committed.isEmpty()) {
@@ -162,7 +185,7 @@ public final class SweepJob {
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
-                        again.add(new TrialTask(t, false));
+                        again.add(new TrialTask(t, false, attempts));
                     }
                 }
                 if (out != null) {
@@ -256,11 +279,34 @@ public final class SweepJob {
             counters.add(status);
             return new TaskReport(id, status, false);
         }
-        TrialOutcome outcome = train(config, dataDir, codeVersion);
+        TrialOutcome outcome;
+        try {
+            outcome = train(config, dataDir, codeVersion);
+        } catch (RuntimeException | OutOfMemoryError e) {    // the trainer's own errors are a failed result already
+            outcome = lastAttemptRecords(task, e, codeVersion);
+        }
         TrialStore.Commit c = store.commit(outcome, task.replaceFailed());
         String status = c == TrialStore.Commit.KEPT_EXISTING ? store.status(id) : outcome.result().status().label();
         counters.add(status);
         return new TaskReport(id, status, true);
+    }
+
+    /**
+     * An infrastructure failure ({@link InfrastructureFailure}: out of memory, I/O, ND4J's native runtime, also
+     * while shipping the data): rethrown, so that Spark runs the task again, except on its last attempt, which
+     * records the trial {@code failed} saying so (a failure on every attempt is the trial's own).
+     */
+    private static TrialOutcome lastAttemptRecords(TrialTask task, Throwable e, String codeVersion) {
+        org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+        int attempt = tc == null ? 0 : tc.attemptNumber();
+        InfrastructureFailure failure = e instanceof InfrastructureFailure f ? f : new InfrastructureFailure(e);
+        if (attempt + 1 < task.attempts()) {
+            throw failure;
+        }
+        String message = "infrastructure failure on " + (task.attempts() == 1 ? "its only attempt"
+                : "every one of its " + task.attempts() + " attempts") + ": " + failure.getMessage();
+        return new TrialOutcome(task.config(), TrialRunner.failed(message, java.time.Instant.now()),
+                Provenance.ofTask(codeVersion, task.config(), 0, null));
     }
 
     /**
@@ -270,7 +316,10 @@ public final class SweepJob {
     static TrialOutcome train(RunConfig config, DataLocation dataDir, String codeVersion) {
         String device = GpuBinding.bindFromTaskContext();   // first: ND4J's device is per thread ("cpu" without a GPU)
         int threads = ThreadPinning.pinToTask();
-        TrainResult result = TrialRunner.run(config, dataDir.localDirectory(config.dataset()), EpochListener.NONE);
+        TrainResult result = TrialRunner.guarded(() -> {
+            faults.inject(config);
+            return TrialRunner.run(config, dataDir.localDirectory(config.dataset()), EpochListener.NONE);
+        });
         return new TrialOutcome(config, result, Provenance.ofTask(codeVersion, config, threads, device));
     }
 }
