@@ -86,6 +86,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
 
+    @Option(names = "--ui-host", paramLabel = "HOST", description = "open the Spark UI to other hosts, listening on "
+            + "HOST (e.g. 0.0.0.0 for every interface; bin/tp-sweep sets SPARK_LOCAL_IP=HOST, to which Spark binds "
+            + "it); default: it answers this machine only")
+    String uiHost;
+
     /** The spec with only its first {@code k} seeds (all when k is null). */
     static SweepSpec firstSeeds(SweepSpec spec, Integer k) {
         if (k == null) {
@@ -118,7 +123,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         SweepPlan plan = SweepPlan.expand(firstSeeds(SweepSpec.load(specFile), seeds), overrides);
         SparkSessions.checkMaster(master);
-        Configuration hadoop = new Configuration();
+        Configuration hadoop = SparkSessions.hadoopConfiguration(master);   // spark.hadoop.* settings included
         DataLocation dataLocation = DataLocation.of(data != null ? data : DataDirectory.configured(), master,
                 distinct(plan, RunConfig::dataset), hadoop);
         dataLocation.checkPresent(heldOut(plan));
@@ -142,7 +147,7 @@ public final class RunCommand implements Callable<Integer> {
 
         SparkSession spark;
         try {
-            spark = SparkSessions.create("tp-sweep " + plan.name(), master);
+            spark = SparkSessions.create("tp-sweep " + plan.name(), master, uiHost);
         } catch (RuntimeException e) {
             output.abort();
             err.println("error: Spark did not start on " + (master == null ? SparkSessions.DEFAULT_MASTER : master)

@@ -82,6 +82,12 @@ public final class SparkSessions {
         }
     }
 
+    /**
+     * Setting ({@code --ui-host}): the host the Spark UI is opened to; unset, the UI answers this machine only.
+     * Not a Spark setting: Spark ignores it.
+     */
+    public static final String UI_HOST_KEY = "spark.tpsweep.uiHost";
+
     /** Attempts per task in local mode unless the master says otherwise (Spark's cluster default, 4). */
     public static final int LOCAL_TASK_ATTEMPTS = 4;
 
@@ -119,11 +125,22 @@ public final class SparkSessions {
         return master == null || master.startsWith("local");
     }
 
-    /** A session named {@code appName} on {@code master} ({@link #DEFAULT_MASTER} when null). */
+    /** A session named {@code appName} on {@code master} ({@link #DEFAULT_MASTER} when null), UI loopback only. */
     public static SparkSession create(String appName, String master) {
+        return create(appName, master, null);
+    }
+
+    /**
+     * A session named {@code appName} on {@code master} ({@link #DEFAULT_MASTER} when null) whose Spark UI answers
+     * other hosts only when {@code uiHost} is given (else it answers this machine only: {@link #UI_HOST_KEY}).
+     */
+    public static SparkSession create(String appName, String master, String uiHost) {
         checkMaster(master);
         String m = withLocalRetries(master == null ? DEFAULT_MASTER : master);
         SparkConf conf = new SparkConf(true).setAppName(appName).setMaster(m);
+        if (uiHost != null) {
+            conf.set(UI_HOST_KEY, uiHost);
+        }
         Map<String, String> given = new LinkedHashMap<>();
         for (Tuple2<String, String> kv : conf.getAll()) {
             given.put(kv._1(), kv._2());
@@ -185,7 +202,44 @@ public final class SparkSessions {
             }
         }
         gpuSettings(master, s, env).forEach(s::putIfAbsent);
+        uiOnLoopbackOnly(s, env);
         return s;
+    }
+
+    /**
+     * Safe by default: unless {@value #UI_HOST_KEY} is set (the user's {@code --ui-host}) or the UI is off, a UI
+     * whose socket is not bound to the loopback address alone (Spark binds it to {@code SPARK_LOCAL_IP}, else to
+     * every interface; {@code bin/tp-sweep} sets 127.0.0.1 for local masters) gets {@link LoopbackOnlyUiFilter},
+     * which answers other hosts with 403 — also when {@code TpSweep} is started directly.
+     */
+    static void uiOnLoopbackOnly(Map<String, String> s, Map<String, String> env) {
+        if (s.containsKey(UI_HOST_KEY) || "false".equals(s.get("spark.ui.enabled"))
+                || LoopbackOnlyUiFilter.isLoopback(env.get("SPARK_LOCAL_IP"))) {
+            return;
+        }
+        String filter = LoopbackOnlyUiFilter.class.getName();
+        String filters = s.get("spark.ui.filters");
+        if (filters == null || filters.isBlank()) {
+            s.put("spark.ui.filters", filter);
+        } else if (!List.of(filters.split("\\s*,\\s*")).contains(filter)) {
+            s.put("spark.ui.filters", filters + "," + filter);
+        }
+    }
+
+    /**
+     * The Hadoop configuration a session on {@code master} would have — Hadoop's defaults and every
+     * {@code spark.hadoop.*} setting (system properties, spark-submit, the spark-defaults file) — for the driver's
+     * checks and commits before and outside Spark (the output folder, the data).
+     */
+    public static org.apache.hadoop.conf.Configuration hadoopConfiguration(String master) {
+        String m = withLocalRetries(master == null ? DEFAULT_MASTER : master);
+        SparkConf conf = new SparkConf(true).setMaster(m);
+        Map<String, String> given = new LinkedHashMap<>();
+        for (Tuple2<String, String> kv : conf.getAll()) {
+            given.put(kv._1(), kv._2());
+        }
+        settings(m, given, readDefaults(defaultsFile()), System.getenv(), List.of(), "").forEach(conf::set);
+        return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(conf);
     }
 
     /**

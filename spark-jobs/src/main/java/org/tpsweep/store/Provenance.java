@@ -1,12 +1,10 @@
 package org.tpsweep.store;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkEnv;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tpsweep.config.Methods;
@@ -48,9 +46,9 @@ public record Provenance(String codeVersion, String nd4jBackend, String dtype, S
 
     /**
      * The version of the running code, determined on the driver: the system property {@value #VERSION_PROPERTY},
-     * else the resource {@value #VERSION_RESOURCE}, else {@code git rev-parse HEAD} (plus {@code -dirty} when
-     * tracked files changed) in the folder this code was loaded from, else in the working directory; null
-     * when none of these answers.
+     * else the resource {@value #VERSION_RESOURCE} that the build writes into the jar (the git commit it was
+     * built from, with {@code -dirty} for uncommitted changes); null when neither answers (a build outside a git
+     * checkout). Never runs {@code git}: the working directory may belong to another checkout than the jar.
      */
     public static String currentCodeVersion() {
         String p = System.getProperty(VERSION_PROPERTY);
@@ -60,60 +58,12 @@ public record Provenance(String codeVersion, String nd4jBackend, String dtype, S
         try (InputStream in = Provenance.class.getResourceAsStream(VERSION_RESOURCE)) {
             if (in != null) {
                 String v = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (!v.isEmpty()) {
-                    return v;
-                }
+                return v.isEmpty() ? null : v;
             }
         } catch (IOException e) {
-            // fall through to git
-        }
-        String v = gitVersion(codeLocation());
-        return v != null ? v : gitVersion(new File("").getAbsoluteFile());
-    }
-
-    private static File codeLocation() {
-        try {
-            File f = new File(Provenance.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return f.isFile() ? f.getParentFile() : f;
-        } catch (Exception e) {
             return null;
         }
-    }
-
-    /** {@code git rev-parse HEAD} in {@code dir} with {@code -dirty} for uncommitted changes; null on any failure. */
-    static String gitVersion(File dir) {
-        if (dir == null || !dir.isDirectory()) {
-            return null;
-        }
-        String head = git(dir, "rev-parse", "HEAD");
-        if (head == null || !head.matches("[0-9a-f]{40}")) {
-            return null;
-        }
-        String changes = git(dir, "status", "--porcelain", "--untracked-files=no");
-        return changes == null || changes.isEmpty() ? head : head + "-dirty";
-    }
-
-    private static String git(File dir, String... args) {
-        String[] cmd = new String[args.length + 3];
-        cmd[0] = "git";
-        cmd[1] = "-C";
-        cmd[2] = dir.getPath();
-        System.arraycopy(args, 0, cmd, 3, args.length);
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8).trim() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return null;
     }
 
     private static String currentBackend() {
