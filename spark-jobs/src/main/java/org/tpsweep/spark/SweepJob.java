@@ -3,6 +3,7 @@ package org.tpsweep.spark;
 import org.tpsweep.tables.Compactor;
 import org.tpsweep.cluster.DataLocation;
 import org.tpsweep.cluster.GpuBinding;
+import org.tpsweep.cluster.SharedOutputCheck;
 import org.tpsweep.cluster.SparkSessions;
 import org.tpsweep.tables.OutputTables;
 import org.tpsweep.store.Provenance;
@@ -141,6 +142,7 @@ public final class SweepJob {
             DataLocation dataDir = data.ship(spark.sparkContext());
             output.begin(codeVersion);
             TrialStore store = output.store(spark.sparkContext().hadoopConfiguration());
+            SharedOutputCheck.check(spark, output.dir(), spark.sparkContext().hadoopConfiguration());
             store.removeTemporaryFiles();
             Compactor.Scope scope = Compactor.Scope.of(plan);
             Map<String, String> committedStatus = committedStatuses(spark, store, scope.trialIds());

@@ -317,6 +317,31 @@ class StandaloneClusterTest {
                 "the re-run should run exactly the " + missing + " missing trials:\n" + rerun.output());
     }
 
+    /**
+     * No silent gaps on a cluster (issue 12 item 1): an {@code --out} that the executors cannot share with the
+     * driver. {@code /proc/self/cwd/…} is a local path that each process resolves to its own working folder, as
+     * executors on other machines resolve a local path to their own disks. The driver finds out before any trial
+     * runs (a probe file the executors do not see) and exits 1 saying why, never 0.
+     */
+    @Test
+    @Order(4)
+    void anOutTheExecutorsCannotShareEndsTheRunBeforeAnyTrialIsLost() throws Exception {
+        String two = SMALL.replace("cluster-small", "cluster-unshared").replace("[1, 2, 3, 4, 5, 6]", "[1, 2]");
+        String name = "unshared-out-" + ProcessHandle.current().pid();
+        Path driverSide = Path.of("target", name).toAbsolutePath();
+        Path out = Path.of("/proc/self/cwd/target/" + name);
+        Run run = runToEnd("unshared", two, out);
+        System.out.printf("cluster sweep into an --out the executors cannot share: %.1f s%n", run.seconds());
+        assertEquals(1, run.code(), run.output());
+        assertTrue(run.output().contains("cannot see the output folder " + out + " (a probe file the driver wrote "
+                + "there is missing on their side): with the cluster master " + cluster.masterUrl), run.output());
+        assertTrue(run.output().contains("Give --out a file system that the driver and every executor share"),
+                run.output());
+        assertFalse(run.output().contains("trials done"), "no trial ran:\n" + run.output());
+        assertEquals(Map.of(), committed(driverSide.resolve("trials")), "no result in the driver's folder");
+        cluster.awaitNoExecutors(Duration.ofSeconds(60));
+    }
+
     /** trial_id → modification time of the committed results in OUT/trials (temporary files excepted). */
     static Map<String, FileTime> committed(Path trials) {
         Map<String, FileTime> out = new TreeMap<>();
