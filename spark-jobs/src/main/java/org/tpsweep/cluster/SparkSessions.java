@@ -111,6 +111,15 @@ public final class SparkSessions {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
+    /** The settings a session on {@code master} would get in this JVM (as {@link #create}), without starting Spark. */
+    public static Map<String, String> plannedSettings(String master) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (Tuple2<String, String> kv : new SparkConf(true).getAll()) {
+            given.put(kv._1(), kv._2());
+        }
+        return settings(master, given, readDefaults(defaultsFile()), System.getenv(), driverJvmFlags(), applicationJars());
+    }
+
     /**
      * All settings of a session on {@code master} (pure; {@link #create} applies them).
      *

@@ -130,6 +130,10 @@ import org.tpsweep.config.ParamDef;
  *
  * <p>Rules:
  * <ul>
+ *   <li>The file is read as YAML 1.2 (core schema). Unquoted values that YAML 1.1 reads otherwise are errors
+ *       naming the key and what to write: {@code 010}, {@code 1:30}, {@code 0x1F}, {@code 0o17}, {@code 0b101},
+ *       {@code 1_000}, {@code yes/no/on/off/y/n}; so are recursive aliases, aliases repeating more than 100 000
+ *       values and nesting deeper than 32 levels.</li>
  *   <li>Top-level keys other than {@link #TOP_LEVEL_KEYS} are errors.</li>
  *   <li>A {@code defaults} key applies only to the methods of the spec that define that hyperparameter
  *       (so {@code sigma} under {@code defaults} reaches {@code ddtp-linear} but not {@code bp}); a
