@@ -3,6 +3,7 @@ package org.tpsweep.cli;
 import org.tpsweep.cluster.DataLocation;
 import org.tpsweep.tables.OutputTables;
 import org.tpsweep.cluster.SparkSessions;
+import org.tpsweep.cluster.TaskMemory;
 import org.tpsweep.tables.SummaryTable;
 import org.tpsweep.spark.SweepJob;
 import org.tpsweep.tables.TrialRows;
@@ -24,6 +25,7 @@ import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DataDirectory;
+import org.tpsweep.sweep.MemoryEstimate;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.sweep.SweepSpec;
 import org.tpsweep.train.Trainer;
@@ -123,6 +125,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         SweepPlan plan = SweepPlan.expand(firstSeeds(SweepSpec.load(specFile), seeds), overrides);
         SparkSessions.checkMaster(master);
+        TaskMemory memory = TaskMemory.planned(master);
+        MemoryEstimate.check(plan, memory.jvmBytes(), memory.tasks(), memory.raise());
         Configuration hadoop = SparkSessions.hadoopConfiguration(master);   // spark.hadoop.* settings included
         DataLocation dataLocation = DataLocation.of(data != null ? data : DataDirectory.configured(), master,
                 distinct(plan, RunConfig::dataset), hadoop);

@@ -160,6 +160,15 @@ public final class SparkSessions {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
+    /** The settings a session on {@code master} would get in this JVM (as {@link #create}), without starting Spark. */
+    public static Map<String, String> plannedSettings(String master) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (Tuple2<String, String> kv : new SparkConf(true).getAll()) {
+            given.put(kv._1(), kv._2());
+        }
+        return settings(master, given, readDefaults(defaultsFile()), System.getenv(), driverJvmFlags(), applicationJars());
+    }
+
     /**
      * All settings of a session on {@code master} (pure; {@link #create} applies them).
      *
@@ -232,12 +241,10 @@ public final class SparkSessions {
      * checks and commits before and outside Spark (the output folder, the data).
      */
     public static org.apache.hadoop.conf.Configuration hadoopConfiguration(String master) {
-        String m = withLocalRetries(master == null ? DEFAULT_MASTER : master);
-        SparkConf conf = new SparkConf(true).setMaster(m);
-        Map<String, String> given = new LinkedHashMap<>();
-        for (Tuple2<String, String> kv : conf.getAll()) {
-            given.put(kv._1(), kv._2());
-        }
+        SparkConf conf = new SparkConf(false);
+        plannedSettings(withLocalRetries(master == null ? DEFAULT_MASTER : master)).forEach(conf::set);
+        return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(conf);
+    }
         settings(m, given, readDefaults(defaultsFile()), System.getenv(), List.of(), "").forEach(conf::set);
         return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(conf);
     }

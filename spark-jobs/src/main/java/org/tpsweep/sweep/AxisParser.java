@@ -7,10 +7,6 @@ import java.util.regex.Pattern;
 import org.tpsweep.config.ConfigException;
 import org.tpsweep.config.ParamDef;
 import org.tpsweep.config.ParamType;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads one hyperparameter value of a spec: either a fixed value (returned as given) or an {@link Axis}.
@@ -173,12 +169,8 @@ public final class AxisParser {
         return v;
     }
 
-    /** Parses a YAML fragment (a flow list) with the spec's safe loader. */
+    /** Parses a YAML fragment (a flow list) as the spec's own YAML ({@link SpecYaml}). */
     private static Object yaml(String text, String what) {
-        try {
-            return new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        } catch (YAMLException e) {
-            throw new ConfigException(what + " is malformed: its argument is not a YAML list; " + ALLOWED);
-        }
+        return SpecYaml.fragment(text, what, what + " is malformed: its argument is not a YAML list; " + ALLOWED);
     }
 }

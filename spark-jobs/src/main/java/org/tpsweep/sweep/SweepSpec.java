@@ -18,12 +18,6 @@ import org.tpsweep.config.Datasets;
 import org.tpsweep.config.MethodDescriptor;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.ParamDef;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * A sweep specification as read from YAML, checked for shape (keys, types, seeds, known methods, datasets and
@@ -136,6 +130,10 @@ import org.yaml.snakeyaml.error.YAMLException;
  *
  * <p>Rules:
  * <ul>
+ *   <li>The file is read as YAML 1.2 (core schema). Unquoted values that YAML 1.1 reads otherwise are errors
+ *       naming the key and what to write: {@code 010}, {@code 1:30}, {@code 0x1F}, {@code 0o17}, {@code 0b101},
+ *       {@code 1_000}, {@code yes/no/on/off/y/n}; so are recursive aliases, aliases repeating more than 100 000
+ *       values and nesting deeper than 32 levels.</li>
  *   <li>Top-level keys other than {@link #TOP_LEVEL_KEYS} are errors.</li>
  *   <li>A {@code defaults} key applies only to the methods of the spec that define that hyperparameter
  *       (so {@code sigma} under {@code defaults} reaches {@code ddtp-linear} but not {@code bp}); a
@@ -189,9 +187,19 @@ public record SweepSpec(String source, String name, List<String> datasets, List<
      * Parses spec text; {@code source} names it in messages, {@code defaultName} is used when the spec has
      * no {@code name}.
      *
-     * @throws ConfigException when the text is not YAML or not a valid spec
+     * @throws ConfigException when the text is not YAML or not a valid spec, also when it nests so deeply that
+     *                         reading it overflows the stack
      */
     public static SweepSpec parse(String text, String source, String defaultName) {
+        try {
+            return parseChecked(text, source, defaultName);
+        } catch (StackOverflowError e) {
+            throw new ConfigException(source + " nests lists or mappings too deeply to read; allowed: at most "
+                    + SpecYaml.MAX_DEPTH + " levels");
+        }
+    }
+
+    private static SweepSpec parseChecked(String text, String source, String defaultName) {
         Map<String, Object> root = readYaml(text, source);
         Set<String> unknown = new LinkedHashSet<>(root.keySet());
         TOP_LEVEL_KEYS.forEach(unknown::remove);
@@ -218,19 +226,7 @@ public record SweepSpec(String source, String name, List<String> datasets, List<
     }
 
     private static Map<String, Object> readYaml(String text, String source) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        Object doc;
-        try {
-            doc = new Yaml(new SafeConstructor(options)).load(text);
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark();
-            String where = mark == null ? "" : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")";
-            String problem = e.getProblem() == null ? e.getClass().getSimpleName() : e.getProblem();
-            throw new ConfigException(source + " is not valid YAML: " + oneLine(problem) + where);
-        } catch (YAMLException e) {
-            throw new ConfigException(source + " is not valid YAML: " + oneLine(String.valueOf(e.getMessage())));
-        }
+        Object doc = SpecYaml.read(text, source);
         if (doc == null) {
             throw new ConfigException(source + " is empty; a spec needs at least 'dataset', 'seeds' and 'methods'");
         }
@@ -297,18 +293,17 @@ public record SweepSpec(String source, String name, List<String> datasets, List<
         if (!(raw instanceof List<?> list) || list.isEmpty()) {
             throw new ConfigException(source + ": seeds = " + raw + " is not allowed; " + allowed);
         }
-        List<Long> seeds = new ArrayList<>();
+        Set<Long> seeds = new LinkedHashSet<>();
         for (Object o : list) {
             if (!(o instanceof Integer || o instanceof Long) || ((Number) o).longValue() < 0) {
                 throw new ConfigException(source + ": seed " + o + " is not allowed; " + allowed);
             }
             long s = ((Number) o).longValue();
-            if (seeds.contains(s)) {
+            if (!seeds.add(s)) {
                 throw new ConfigException(source + ": seed " + s + " appears twice in seeds; " + allowed);
             }
-            seeds.add(s);
         }
-        return seeds;
+        return List.copyOf(seeds);
     }
 
     /** The methods' names (checked) and their raw mappings, in spec order. */
@@ -440,9 +435,5 @@ public record SweepSpec(String source, String name, List<String> datasets, List<
             return "a mapping " + o;
         }
         return "'" + o + "'";
-    }
-
-    private static String oneLine(String s) {
-        return s.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 }

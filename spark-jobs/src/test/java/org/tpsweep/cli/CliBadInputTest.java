@@ -62,6 +62,42 @@ class CliBadInputTest {
         assertFalse(Files.exists(out), label + ": output folder was created");
     }
 
+    /** Issue 12 item 5: YAML 1.1 forms, alias bombs, deep nesting and a network too big, each refused with one line. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            octal-looking seed | seeds: [010]\\nmethods: {bp: {}}                            | seeds[0] = 010 is ambiguous: YAML 1.1 reads it as octal 8, YAML 1.2 as decimal 10; write 10 or 8
+            base-60 seed       | seeds: [1:30]\\nmethods: {bp: {}}                           | seeds[0] = 1:30 is ambiguous
+            hexadecimal seed   | seeds: [0x1F]\\nmethods: {bp: {}}                           | seeds[0] = 0x1F is a hexadecimal number
+            yes as a boolean   | seeds: [1]\\nmethods: {dtp: {jacobians: yes}}               | methods.dtp.jacobians = yes is ambiguous
+            recursive alias    | seeds: [1]\\nmethods: &m {bp: *m}                           | methods.bp refers to itself through an alias (*m)
+            network too big    | seeds: [1]\\nmethods: {bp: {num_hidden: 3, size_hidden: 20000}} | for its network, 1 at once about
+            """)
+    void inputsRefusedBeforeSparkStarts(String label, String body, String needle) throws Exception {
+        Path out = tmp.resolve("out");
+        Outcome o = tpSweep("run", spec("dataset: mnist\n" + body.replace("\\n", "\n") + "\n").toString(),
+                "--out", out.toString());
+        assertOneError(o, needle);
+        assertFalse(o.err().contains("\tat "), label + ": " + o.err());
+        assertFalse(Files.exists(out), label + ": output folder was created");
+    }
+
+    @Test
+    void aBillionLaughsSpecAndDeepNestingAreRefusedWithOneLine() throws Exception {
+        StringBuilder y = new StringBuilder("dataset: mnist\nmethods: {bp: {}}\nl0: &l0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\n");
+        for (int i = 1; i <= 9; i++) {
+            y.append("l").append(i).append(": &l").append(i).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, "*l" + (i - 1)))).append("]\n");
+        }
+        Path out = tmp.resolve("out");
+        assertOneError(tpSweep("run", spec(y + "seeds: *l9\n").toString(), "--out", out.toString()),
+                "its aliases repeat more than 100000 values");
+        Outcome deep = tpSweep("run", spec("dataset: mnist\nmethods: {bp: {}}\nseeds: " + "[".repeat(100_000)
+                + "]".repeat(100_000) + "\n").toString(), "--out", out.toString());
+        assertOneError(deep, "allowed: at most 32 levels");
+        assertFalse(deep.err().contains("StackOverflowError"), deep.err());
+        assertFalse(Files.exists(out));
+    }
+
     @Test
     void missingSpecFile() {
         Path out = tmp.resolve("out");
