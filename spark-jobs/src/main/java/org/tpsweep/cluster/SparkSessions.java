@@ -245,9 +245,6 @@ public final class SparkSessions {
         plannedSettings(withLocalRetries(master == null ? DEFAULT_MASTER : master)).forEach(conf::set);
         return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(conf);
     }
-        settings(m, given, readDefaults(defaultsFile()), System.getenv(), List.of(), "").forEach(conf::set);
-        return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(conf);
-    }
 
     /**
      * The GPU resource settings for {@code master} (pure): none for a local master (they make Spark hang there);
