@@ -1,5 +1,6 @@
 package org.tpsweep.cli;
 
+import org.tpsweep.cluster.DataDigests;
 import org.tpsweep.cluster.DataLocation;
 import org.tpsweep.tables.OutputTables;
 import org.tpsweep.cluster.SparkSessions;
@@ -122,8 +123,9 @@ public final class RunCommand implements Callable<Integer> {
         DataLocation dataLocation = DataLocation.of(data != null ? data : DataDirectory.configured(), master,
                 distinct(plan, RunConfig::dataset), hadoop);
         dataLocation.checkPresent(heldOut(plan));
+        dataLocation = dataLocation.verified();     // every data file against conf/data-checksums.sha256
         OutputTables output = OutputTables.prepare(out != null ? out : defaultOut(plan.name(), hadoop), hadoop, plan,
-                fresh, force);
+                sha256s(dataLocation), fresh, force);
 
         int configs = distinct(plan, TrialRows::configId).size();
         int seedCount = distinct(plan, RunConfig::seed).size();
@@ -133,6 +135,9 @@ public final class RunCommand implements Callable<Integer> {
                 plan.name(), plan.trials().size(), configs, plural(configs), seedCount, plural(seedCount), methods,
                 plural(methods), datasets, plural(datasets), master == null ? SparkSessions.DEFAULT_MASTER : master);
         o.println("output: " + OutputTables.display(output.dir()) + (fresh && output.existedBefore() ? " (its earlier results are deleted)" : ""));
+        if (!dataLocation.digests().isEmpty()) {
+            o.println("data: " + dataLocation + " (" + describe(dataLocation.digests()) + ")");
+        }
         o.flush();
 
         SparkSession spark;
@@ -234,6 +239,21 @@ public final class RunCommand implements Callable<Integer> {
                 OutputTables.display(output.dir()), TrialStore.DIR, r.scheduled(), r.reused());
         o.printf(java.util.Locale.ROOT, "time: %.1f s running trials, %.1f s writing the tables%n",
                 r.timing().trials(), r.timing().tables());
+    }
+
+    /** Per dataset, its digest's SHA-256. */
+    private static Map<String, String> sha256s(DataLocation data) {
+        Map<String, String> out = new LinkedHashMap<>();
+        data.digests().forEach((ds, d) -> out.put(ds, d.sha256()));
+        return out;
+    }
+
+    /** "mnist sha256 0123456789ab…, checked against conf/data-checksums.sha256; cifar10 sha256 …, no recorded checksums". */
+    private static String describe(Map<String, DataDigests.Digest> digests) {
+        List<String> parts = new java.util.ArrayList<>();
+        digests.forEach((ds, d) -> parts.add(ds + " sha256 " + d.sha256().substring(0, 12) + "…, "
+                + (d.checked() ? "checked against " + DataDigests.SOURCE : "no recorded checksums")));
+        return String.join("; ", parts);
     }
 
     /** Per dataset, the most training samples a trial of {@code plan} holds out for validation. */

@@ -271,6 +271,7 @@ public final class SweepJob {
         String device = GpuBinding.bindFromTaskContext();   // first: ND4J's device is per thread ("cpu" without a GPU)
         int threads = ThreadPinning.pinToTask();
         TrainResult result = TrialRunner.run(config, dataDir.localDirectory(config.dataset()), EpochListener.NONE);
-        return new TrialOutcome(config, result, Provenance.ofTask(codeVersion, config, threads, device));
+        return new TrialOutcome(config, result, Provenance.ofTask(codeVersion, dataDir.digest(config.dataset()), config,
+                threads, device));
     }
 }

@@ -6,6 +6,7 @@ import org.tpsweep.store.TrialStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -88,6 +89,17 @@ public final class OutputTables {
      */
     public static OutputTables prepare(String location, Configuration conf, SweepPlan plan, boolean fresh,
                                        boolean force) {
+        return prepare(location, conf, plan, Map.of(), fresh, force);
+    }
+
+    /**
+     * As {@link #prepare(String, Configuration, SweepPlan, boolean, boolean)} for a plan whose datasets have the
+     * digests {@code dataSha256} ({@code DataLocation#verified}): a folder whose {@code sweep.json} records another
+     * digest for one of them is refused too (without {@code force}); one that records none (older versions)
+     * is accepted, and {@link #begin} adds them.
+     */
+    public static OutputTables prepare(String location, Configuration conf, SweepPlan plan,
+                                       Map<String, String> dataSha256, boolean fresh, boolean force) {
         try {
             Path p = new Path(location);
             FileSystem fs = p.getFileSystem(conf);
@@ -96,7 +108,7 @@ public final class OutputTables {
             if (exists && !fs.getFileStatus(dir).isDirectory()) {
                 throw new ConfigException("--out " + location + " is a file; give a folder");
             }
-            SweepMetadata planned = SweepMetadata.of(plan, null);
+            SweepMetadata planned = SweepMetadata.of(plan, null, dataSha256);
             SweepMetadata found = null;
             if (exists && !fresh) {
                 try {
@@ -114,6 +126,13 @@ public final class OutputTables {
                             + "from this sweep '" + plan.name() + "' (" + plan.trials().size() + " trials); "
                             + "use another --out folder, --fresh to delete its results first, or --force to run "
                             + "this sweep into it (its trials that belong to this sweep are reused)");
+                }
+                String dataChange = force || found == null ? null : found.dataChange(planned);
+                if (dataChange != null) {   // data you can prove: a resume never mixes data silently
+                    throw new ConfigException("output folder " + location + " holds results computed on other data: "
+                            + dataChange + "; use another --out folder, --fresh to delete its results first, or "
+                            + "--force to add trials on this data to it (column data_sha256 of "
+                            + TRIALS + " tells them apart)");
                 }
                 if (!force && found == null && (fs.exists(new Path(dir, TRIALS))
                         || fs.exists(new Path(dir, TrialStore.DIR)))) {
@@ -194,7 +213,8 @@ public final class OutputTables {
     /**
      * Makes the folder ready for the run: with {@code fresh} deletes the previous results ({@code trials/},
      * {@code sweep.json}, the tables, {@code report/}); writes {@code sweep.json} unless it already describes
-     * this plan (then its creation time is kept); creates {@code trials/}.
+     * this plan (then its creation time is kept, and the data digests of this run are added to those it records);
+     * creates {@code trials/}.
      */
     public void begin(String codeVersion) {
         try {
@@ -216,9 +236,11 @@ public final class OutputTables {
                     // accepted by prepare (--force): replaced below
                 }
             }
-            if (!planned.samePlan(current)) {
-                new SweepMetadata(planned.name(), planned.trialSetHash(), planned.trials(), planned.createdAt(),
-                        codeVersion).write(fs, dir);
+            SweepMetadata next = planned.samePlan(current) ? current.withData(planned.dataSha256())
+                    : new SweepMetadata(planned.name(), planned.trialSetHash(), planned.trials(), planned.createdAt(),
+                    codeVersion, planned.dataSha256());
+            if (!next.equals(current)) {
+                next.write(fs, dir);
             }
             fs.mkdirs(new Path(dir, TrialStore.DIR));
         } catch (IOException e) {
