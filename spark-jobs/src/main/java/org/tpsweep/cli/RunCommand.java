@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tp-sweep run SPEC.yaml [--out DIR] [--data DIR_OR_URI] [--master URL] [--epochs N] [--seeds K]
  * [--train-subset M] [--fresh | --force | --retry-failed] [--quiet]}: reads and validates the spec (format:
- * {@link SweepSpec}), checks the data ({@link DataLocation}: a folder, or a Hadoop URI) and the output folder,
+ * {@link SweepSpec}), checks the data ({@link DataLocation}: a folder, or a Hadoop URI; every file against
+ * {@code conf/data-checksums.sha256}, {@link DataDigests}) and the output folder (a resume on other data is refused),
  * then runs one Spark task per trial not yet committed in {@code DIR} and writes the tables ({@link OutputTables}:
  * trials, epochs, angles, jacobians, jacobians_summary, summary, paired, histograms; per-trial results under {@code DIR/trials/}). Running the same command again resumes an
  * unfinished sweep. Prints the mean ± std test error per method over the seeds and where the tables are.

@@ -48,6 +48,8 @@ import org.tpsweep.data.DatasetFiles;
  * </ul>
  * In every route the folder that {@link #localDirectory} returns holds {@code <files>/…} as
  * {@link DatasetFiles} expects it; the datasets are then cached once per JVM by {@code DatasetCache}.
+ * {@link #verified} digests the files on the driver ({@link DataDigests}); in routes SHIPPED and COPIED each
+ * executor JVM checks its folder against those digests once, before its first task reads it.
  */
 public final class DataLocation implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -125,6 +125,8 @@ class DataDigestsTest {
                 null).verified();
         System.out.printf("verifying MNIST (55 MB): %.2f s%n", (System.nanoTime() - t0) / 1e9);
         String expected = folderDigest(real, "mnist", DataLocationTest.BASES);
+        // (cd data && sha256sum mnist/* | LC_ALL=C sort -k 2 | sha256sum), as the README says
+        assertEquals("e5735e8b209d68b379f92d36d4a90e3e8a6c0d39c72511f2863cb32e8e970bdb", expected);
         assertEquals(Map.of("mnist", new DataDigests.Digest(expected, true),
                 "frozen-mnist", new DataDigests.Digest(expected, true)), d.digests());
         assertEquals(null, d.digest("student-teacher"));
