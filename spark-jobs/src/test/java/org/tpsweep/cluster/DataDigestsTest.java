@@ -15,15 +15,21 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpsweep.config.ConfigException;
 import org.tpsweep.data.DataDirectory;
+import org.tpsweep.spark.SweepJobTest;
 
 /**
  * Verification of the dataset files before a run ({@link DataDigests}, {@link DataLocation#verified}): the recorded
  * checksums on the class path, a damaged file refused with both digests and {@code bin/fetch-data}, folders
- * without recorded checksums digested, the same through a Hadoop URI, and the executor-side check of a copy.
+ * without recorded checksums digested, the same through a Hadoop URI, and the executor-side check of a copied
+ * or shipped folder.
  */
 class DataDigestsTest {
     static final List<String> CIFAR10 = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
@@ -163,5 +169,32 @@ class DataDigestsTest {
                 List.of("cifar10"), conf).verified());
         assertEquals(DataLocationTest.contents(other.resolve("cifar10")),
                 DataLocationTest.contents(same.localDirectory("cifar10").resolve("cifar10")));
+    }
+
+    @Test
+    @Tag("spark")
+    void aShippedFolderThatChangedAfterTheCheckIsRefusedByTheTasks() throws Exception {
+        Path data = tinyCifar(tmp.resolve("data"), 3);
+        DataLocation d = DataLocation.shipped(data, List.of("cifar10")).verified();
+        Files.write(data.resolve("cifar10/test_batch.bin"), new byte[2 * 3073]); // changed before it is packed
+        SparkContext sc = SweepJobTest.reader().sparkContext();
+        DataLocation forTasks = d.ship(sc);
+        Exception e = assertThrows(Exception.class, () -> JavaSparkContext.fromSparkContext(sc)
+               .parallelize(List.of("cifar10"), 1)
+                .map(ds -> forTasks.localDirectory(ds).toString()).collect());
+        assertTrue(String.valueOf(e.getMessage()).contains("as the driver verified them in " + data
+                + ": the data changed during the run"), String.valueOf(e.getMessage()));
+
+        Path same = tinyCifar(tmp.resolve("same"), 4);
+        DataLocation ok = DataLocation.shipped(same, List.of("cifar10")).verified().ship(sc);
+        List<String> dirs = JavaSparkContext.fromSparkContext(sc)
+                .parallelize(List.of("cifar10"), 1).map(ds -> ok.localDirectory(ds).toString()).collect();
+        assertEquals(DataLocationTest.contents(same.resolve("cifar10")),
+                DataLocationTest.contents(Path.of(dirs.get(0)).resolve("cifar10")));
+    }
+
+    @AfterAll
+    static void stop() {
+        DataLocationTest.stop();
     }
 }
