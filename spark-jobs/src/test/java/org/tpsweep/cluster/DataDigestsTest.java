@@ -180,7 +180,7 @@ class DataDigestsTest {
         SparkContext sc = SweepJobTest.reader().sparkContext();
         DataLocation forTasks = d.ship(sc);
         Exception e = assertThrows(Exception.class, () -> JavaSparkContext.fromSparkContext(sc)
-               .parallelize(List.of("cifar10"), 1)
+                .parallelize(List.of("cifar10"), 1)
                 .map(ds -> forTasks.localDirectory(ds).toString()).collect());
         assertTrue(String.valueOf(e.getMessage()).contains("as the driver verified them in " + data
                 + ": the data changed during the run"), String.valueOf(e.getMessage()));
