@@ -78,8 +78,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "delete the output folder's earlier results first and run every trial")
     boolean fresh;
 
-    @Option(names = "--force", description = "write into an output folder that holds a different sweep (its "
-            + "trials that belong to this sweep are reused)")
+    @Option(names = "--force", description = "write into an output folder that holds a different sweep, or this "
+            + "sweep on other data (its trials that belong to this sweep are reused; column data_sha256 tells the "
+            + "data apart)")
     boolean force;
 
     @Option(names = "--retry-failed", description = "also rerun the trials whose committed status is failed")

@@ -34,8 +34,8 @@ import org.tpsweep.sweep.SweepPlan;
  * </pre>
  *
  * A folder that holds {@code sweep.json} of the same plan is resumed; one of a different plan, or of the same
- * plan on data with other digests, is refused unless forced; {@code fresh} deletes the previous results first. {@link #abort()} removes what an
- * unfinished run left that is of no use to the next one.
+ * plan on data with other digests, is refused unless forced; {@code fresh} deletes the previous results first.
+ * {@link #abort()} removes what an unfinished run left that is of no use to the next one.
  */
 public final class OutputTables {
     /** File name of the trials table. */
