@@ -102,6 +102,26 @@ public final class DatasetFiles {
     }
 
     /**
+     * The names of the files of {@code dataset} (a non-synthetic one) that its reader reads, in its folder:
+     * for an IDX dataset each file under its usual name when {@code exists} says it is there, else under the
+     * other one (raw or {@code .gz}); for CIFAR its files as named. Missing files are listed under their usual
+     * names ({@link #missingFiles} tells which).
+     */
+    public static List<String> filesRead(String dataset, Predicate<String> exists) {
+        CifarFormat cifar = CifarFormat.of(Datasets.files(dataset));
+        if (cifar != null) {
+            return cifar.files();
+        }
+        List<String> names = new ArrayList<>();
+        for (String base : BASE_NAMES) {
+            String preferred = preferredName(dataset, base);
+            String other = preferred.endsWith(".gz") ? base : base + ".gz";
+            names.add(!exists.test(preferred) && exists.test(other) ? other : preferred);
+        }
+        return names;
+    }
+
+    /**
      * The error for files of {@code dataset} missing from {@code folder}: it names them, the folder and the command
      * that fetches them, followed by {@code hint}. CIFAR, which nothing fetches, gets {@link CifarFiles}' message
      * (where to put the files) without the hint.

@@ -1,5 +1,6 @@
 package org.tpsweep.cli;
 
+import org.tpsweep.cluster.DataDigests;
 import org.tpsweep.cluster.DataLocation;
 import org.tpsweep.tables.OutputTables;
 import org.tpsweep.cluster.SparkSessions;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tp-sweep run SPEC.yaml [--out DIR] [--data DIR_OR_URI] [--master URL] [--epochs N] [--seeds K]
  * [--train-subset M] [--fresh | --force | --retry-failed] [--quiet]}: reads and validates the spec (format:
- * {@link SweepSpec}), checks the data ({@link DataLocation}: a folder, or a Hadoop URI) and the output folder,
+ * {@link SweepSpec}), checks the data ({@link DataLocation}: a folder, or a Hadoop URI; every file against
+ * {@code conf/data-checksums.sha256}, {@link DataDigests}) and the output folder (a resume on other data is refused),
  * then runs one Spark task per trial not yet committed in {@code DIR} and writes the tables ({@link OutputTables}:
  * trials, epochs, angles, jacobians, jacobians_summary, summary, paired, histograms; per-trial results under {@code DIR/trials/}). Running the same command again resumes an
  * unfinished sweep. Prints the mean ± std test error per method over the seeds and where the tables are.
@@ -78,8 +80,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "delete the output folder's earlier results first and run every trial")
     boolean fresh;
 
-    @Option(names = "--force", description = "write into an output folder that holds a different sweep (its "
-            + "trials that belong to this sweep are reused)")
+    @Option(names = "--force", description = "write into an output folder that holds a different sweep, or this "
+            + "sweep on other data (its trials that belong to this sweep are reused; column data_sha256 tells the "
+            + "data apart)")
     boolean force;
 
     @Option(names = "--retry-failed", description = "also rerun the trials whose committed status is failed")
@@ -131,8 +134,9 @@ public final class RunCommand implements Callable<Integer> {
         DataLocation dataLocation = DataLocation.of(data != null ? data : DataDirectory.configured(), master,
                 distinct(plan, RunConfig::dataset), hadoop);
         dataLocation.checkPresent(heldOut(plan));
+        dataLocation = dataLocation.verified();     // every data file against conf/data-checksums.sha256
         try (OutputTables output = OutputTables.prepare(out != null ? out : defaultOut(plan.name(), hadoop), hadoop,
-                plan, fresh, force, o)) {
+                plan, sha256s(dataLocation), fresh, force, o)) {
             return run(plan, output, dataLocation, o, err);
         }
     }
@@ -147,6 +151,9 @@ public final class RunCommand implements Callable<Integer> {
                 plan.name(), plan.trials().size(), configs, plural(configs), seedCount, plural(seedCount), methods,
                 plural(methods), datasets, plural(datasets), master == null ? SparkSessions.DEFAULT_MASTER : master);
         o.println("output: " + OutputTables.display(output.dir()) + (fresh && output.existedBefore() ? " (its earlier results are deleted)" : ""));
+        if (!dataLocation.digests().isEmpty()) {
+            o.println("data: " + dataLocation + " (" + describe(dataLocation.digests()) + ")");
+        }
         o.flush();
 
         SparkSession spark;
@@ -248,6 +255,21 @@ public final class RunCommand implements Callable<Integer> {
                 OutputTables.display(output.dir()), TrialStore.DIR, r.scheduled(), r.reused());
         o.printf(java.util.Locale.ROOT, "time: %.1f s running trials, %.1f s writing the tables%n",
                 r.timing().trials(), r.timing().tables());
+    }
+
+    /** Per dataset, its digest's SHA-256. */
+    private static Map<String, String> sha256s(DataLocation data) {
+        Map<String, String> out = new LinkedHashMap<>();
+        data.digests().forEach((ds, d) -> out.put(ds, d.sha256()));
+        return out;
+    }
+
+    /** "mnist sha256 0123456789ab…, checked against conf/data-checksums.sha256; cifar10 sha256 …, no recorded checksums". */
+    private static String describe(Map<String, DataDigests.Digest> digests) {
+        List<String> parts = new java.util.ArrayList<>();
+        digests.forEach((ds, d) -> parts.add(ds + " sha256 " + d.sha256().substring(0, 12) + "…, "
+                + (d.checked() ? "checked against " + DataDigests.SOURCE : "no recorded checksums")));
+        return String.join("; ", parts);
     }
 
     /** Per dataset, the most training samples a trial of {@code plan} holds out for validation. */

@@ -48,6 +48,8 @@ import org.tpsweep.data.DatasetFiles;
  * </ul>
  * In every route the folder that {@link #localDirectory} returns holds {@code <files>/…} as
  * {@link DatasetFiles} expects it; the datasets are then cached once per JVM by {@code DatasetCache}.
+ * {@link #verified} digests the files on the driver ({@link DataDigests}); in routes SHIPPED and COPIED each
+ * executor JVM checks its folder against those digests once, before its first task reads it.
  */
 public final class DataLocation implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -68,6 +70,8 @@ public final class DataLocation implements Serializable {
 
     /** Per JVM: location and dataset folder → its local copy (route COPIED). */
     private static final ConcurrentMap<String, LocalCopy> COPIES = new ConcurrentHashMap<>();
+    /** Per JVM: the local dataset folders ({@code dir + "\n" + folder}) whose digests were checked. */
+    private static final java.util.Set<String> CHECKED = ConcurrentHashMap.newKeySet();
     /** Per JVM: temporary folders to delete when the JVM exits. */
     private static final List<Path> TO_DELETE = new ArrayList<>();
     private static Thread cleanup;
@@ -81,13 +85,17 @@ public final class DataLocation implements Serializable {
     private final String tag;
     /** COPIED: the Hadoop configuration to read the URI with. */
     private final HadoopConf hadoop;
+    /** Per planned dataset, the digest of its files ({@link #verified}); empty before. */
+    private final Map<String, DataDigests.Digest> digests;
 
-    private DataLocation(Route route, String location, List<String> datasets, String tag, HadoopConf hadoop) {
+    private DataLocation(Route route, String location, List<String> datasets, String tag, HadoopConf hadoop,
+                         Map<String, DataDigests.Digest> digests) {
         this.route = route;
         this.location = location;
         this.datasets = datasets;
         this.tag = tag;
         this.hadoop = hadoop;
+        this.digests = Map.copyOf(digests);
     }
 
     /**
@@ -109,7 +117,7 @@ public final class DataLocation implements Serializable {
         if (!m.find() || m.group(1).equalsIgnoreCase("file")) {
             Path dir = localPath(s).toAbsolutePath().normalize();
             return SparkSessions.isLocal(master)
-                    ? new DataLocation(Route.LOCAL, dir.toString(), withFiles, null, null)
+                    ? new DataLocation(Route.LOCAL, dir.toString(), withFiles, null, null, Map.of())
                     : shipped(dir, withFiles);
         }
         try {
@@ -117,19 +125,20 @@ public final class DataLocation implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("the data location " + s + " is not a valid URI: " + e.getMessage(), e);
         }
-        return new DataLocation(Route.COPIED, s, withFiles, null, new HadoopConf(hadoop));
+        return new DataLocation(Route.COPIED, s, withFiles, null, new HadoopConf(hadoop), Map.of());
     }
 
     /** A local folder read as it is by tasks in this JVM or on this machine (route {@link Route#LOCAL}). */
     public static DataLocation local(Path dir) {
-        return new DataLocation(Route.LOCAL, dir.toAbsolutePath().normalize().toString(), List.of(), null, null);
+        return new DataLocation(Route.LOCAL, dir.toAbsolutePath().normalize().toString(), List.of(), null, null,
+                Map.of());
     }
 
     /** Route {@link Route#SHIPPED} for the folder {@code dir}, whatever the master (tests use it on local ones). */
     static DataLocation shipped(Path dir, Collection<String> datasets) {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         return new DataLocation(Route.SHIPPED, dir.toAbsolutePath().normalize().toString(), withFiles(datasets),
-                tag, null);
+                tag, null, Map.of());
     }
 
     /** The route tasks take. */
@@ -176,6 +185,42 @@ public final class DataLocation implements Serializable {
                     + " (allowed: a folder, or a URI of a Hadoop file system this client has, e.g. hdfs://HOST/PATH)",
                     cause);
         }
+    }
+
+    /**
+     * Driver side, after {@link #checkPresent}, before Spark starts: digests the files of every planned dataset
+     * through Hadoop's {@code FileSystem} and checks each file that {@value DataDigests#SOURCE} records
+     * ({@link DataDigests}).
+     *
+     * @return this location carrying the digests, as the tasks are to carry it ({@link #digest})
+     * @throws ConfigException naming a file that differs from its recorded checksum, both digests and
+     *                         {@code bin/fetch-data}, or a location that cannot be read
+     */
+    public DataLocation verified() {
+        org.apache.hadoop.fs.Path root = route == Route.COPIED ? new org.apache.hadoop.fs.Path(location)
+                : new org.apache.hadoop.fs.Path(Path.of(location).toUri());
+        try {
+            FileSystem fs = route == Route.COPIED ? root.getFileSystem(hadoop.get())
+                    : FileSystem.getLocal(new Configuration()).getRaw();
+            String hint = route == Route.COPIED ? " and copy the folder it fills to " + location : "";
+            return new DataLocation(route, location, datasets, tag, hadoop,
+                    DataDigests.recorded().verify(fs, root, location, datasets, hint));
+        } catch (IOException | UncheckedIOException e) {
+            Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+            throw new ConfigException("the data location " + location + " cannot be read: " + cause.getMessage(),
+                    cause);
+        }
+    }
+
+    /** Per planned dataset with files, its digest; empty unless {@link #verified}. */
+    public Map<String, DataDigests.Digest> digests() {
+        return digests;
+    }
+
+    /** The SHA-256 digest of the files of {@code dataset} ({@link DataDigests}); null when not verified or none. */
+    public String digest(String dataset) {
+        DataDigests.Digest d = digests.get(dataset);
+        return d == null ? null : d.sha256();
     }
 
     private static List<String> missingFiles(FileSystem fs, org.apache.hadoop.fs.Path dir, String dataset) {
@@ -241,9 +286,44 @@ public final class DataLocation implements Serializable {
                 throw new IllegalStateException("the data folder " + location + "/" + folder + " shipped to the "
                         + "executors is not in " + dir + " (was DataLocation.ship called on the driver?)");
             }
+            checkCopy(dir, folder);
             return dir;
         }
-        return COPIES.computeIfAbsent(location + "\n" + folder, k -> new LocalCopy()).get(this, folder);
+        Path copy = COPIES.computeIfAbsent(location + "\n" + folder, k -> new LocalCopy()).get(this, folder);
+        checkCopy(copy, folder);
+        return copy;
+    }
+
+    /**
+     * Executor side, once per JVM and folder: when the driver {@link #verified} the data, checks that the files of
+     * {@code dir/folder} (shipped or copied to this host) have the digest the driver saw.
+     *
+     * @throws IllegalStateException naming both digests when they differ (the task fails; Spark retries it)
+     */
+    private void checkCopy(Path dir, String folder) {
+        String ds = datasets.stream().filter(d -> Datasets.files(d).equals(folder)).findFirst().orElse(null);
+        String key = dir + "\n" + folder;
+        if (ds == null || digest(ds) == null || CHECKED.contains(key)) {
+            return;
+        }
+        synchronized (CHECKED) {
+            if (CHECKED.contains(key)) {
+                return;
+            }
+            String here;
+            try {
+                here = new DataDigests(Map.of()).verify(FileSystem.getLocal(new Configuration()).getRaw(),
+                        new org.apache.hadoop.fs.Path(dir.toUri()), dir.toString(), List.of(ds), "").get(ds).sha256();
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading the data folder " + dir.resolve(folder) + " failed", e);
+            }
+            if (!here.equals(digest(ds))) {
+                throw new IllegalStateException("the files of dataset '" + ds + "' in " + dir.resolve(folder)
+                        + " on this host have SHA-256 " + here + ", not " + digest(ds) + " as the driver verified "
+                        + "them in " + location + ": the data changed during the run, or its transfer damaged it");
+            }
+            CHECKED.add(key);
+        }
     }
 
     @Override

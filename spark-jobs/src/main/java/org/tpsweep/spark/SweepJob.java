@@ -285,7 +285,7 @@ public final class SweepJob {
         try {
             outcome = train(config, dataDir, codeVersion);
         } catch (RuntimeException | OutOfMemoryError e) {    // the trainer's own errors are a failed result already
-            outcome = lastAttemptRecords(task, e, codeVersion);
+            outcome = lastAttemptRecords(task, e, codeVersion, dataDir);
         }
         TrialStore.Commit c = store.commit(outcome, task.replaceFailed());
         String status = c == TrialStore.Commit.KEPT_EXISTING ? store.status(id) : outcome.result().status().label();
@@ -298,7 +298,8 @@ public final class SweepJob {
      * while shipping the data): rethrown, so that Spark runs the task again, except on its last attempt, which
      * records the trial {@code failed} saying so (a failure on every attempt is the trial's own).
      */
-    private static TrialOutcome lastAttemptRecords(TrialTask task, Throwable e, String codeVersion) {
+    private static TrialOutcome lastAttemptRecords(TrialTask task, Throwable e, String codeVersion,
+                                                   DataLocation dataDir) {
         org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
         int attempt = tc == null ? 0 : tc.attemptNumber();
         InfrastructureFailure failure = e instanceof InfrastructureFailure f ? f : new InfrastructureFailure(e);
@@ -308,7 +309,8 @@ public final class SweepJob {
         String message = "infrastructure failure on " + (task.attempts() == 1 ? "its only attempt"
                 : "every one of its " + task.attempts() + " attempts") + ": " + failure.getMessage();
         return new TrialOutcome(task.config(), TrialRunner.failed(message, java.time.Instant.now()),
-                Provenance.ofTask(codeVersion, task.config(), 0, null));
+                Provenance.ofTask(codeVersion, dataDir.digest(task.config().dataset()), task.config(), 0,
+                        null));
     }
 
     /**
@@ -322,6 +324,7 @@ public final class SweepJob {
             faults.inject(config);
             return TrialRunner.run(config, dataDir.localDirectory(config.dataset()), EpochListener.NONE);
         });
-        return new TrialOutcome(config, result, Provenance.ofTask(codeVersion, config, threads, device));
+        return new TrialOutcome(config, result, Provenance.ofTask(codeVersion, dataDir.digest(config.dataset()), config,
+                threads, device));
     }
 }

@@ -15,11 +15,12 @@ import org.tpsweep.config.RunConfig;
  * code, with {@code -dirty} when tracked files differ from it; null when unknown), {@code nd4j_backend}
  * (ND4J backend class, e.g. {@code CpuBackend}), {@code dtype} (the trial's {@code precision}), {@code host},
  * {@code executor_id} (Spark's; {@code driver} in local mode), {@code device} ({@code cpu}, or the device the
- * task was bound to) and {@code threads} (the BLAS/OpenMP threads the task was pinned to). Any field may be
- * null where it could not be determined.
+ * task was bound to), {@code threads} (the BLAS/OpenMP threads the task was pinned to) and {@code data_sha256}
+ * (the digest of the dataset's files that the driver verified before the run, {@code DataDigests}; null for
+ * generated data). Any field may be null where it could not be determined.
  */
 public record Provenance(String codeVersion, String nd4jBackend, String dtype, String host, String executorId,
-                         String device, Integer threads) implements Serializable {
+                         String device, Integer threads, String dataSha256) implements Serializable {
 
     /** The device of a task that runs on the CPU. */
     public static final String CPU = "cpu";
@@ -32,16 +33,17 @@ public record Provenance(String codeVersion, String nd4jBackend, String dtype, S
 
     /** Nothing known (synthetic outcomes in tests, trials written before provenance existed). */
     public static Provenance unknown() {
-        return new Provenance(null, null, null, null, null, null, null);
+        return new Provenance(null, null, null, null, null, null, null, null);
     }
 
     /**
      * The provenance of a trial running in the current task (or JVM): backend, host and executor are read
-     * here; {@code codeVersion} comes from the driver.
+     * here; {@code codeVersion} and {@code dataSha256} come from the driver.
      */
-    public static Provenance ofTask(String codeVersion, RunConfig config, int threads, String device) {
+    public static Provenance ofTask(String codeVersion, String dataSha256, RunConfig config, int threads,
+                                    String device) {
         return new Provenance(codeVersion, currentBackend(), config.has(Methods.PRECISION) ? config.getString(Methods.PRECISION)
-                : null, localHost(), currentExecutorId(), device, threads);
+                : null, localHost(), currentExecutorId(), device, threads, dataSha256);
     }
 
     /**

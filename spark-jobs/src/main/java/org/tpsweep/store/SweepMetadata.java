@@ -10,7 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -24,18 +27,27 @@ import org.tpsweep.sweep.SweepPlan;
  * same plan and refuses a different one. Fields: {@code name} (the spec's name), {@code trial_set_hash}
  * (SHA-256 over the plan's sorted trial ids, one per line: two plans are "the same" exactly when their sets
  * of trials are), {@code trials} (how many), {@code created_at} (ISO-8601, when the folder first took this
- * plan) and {@code code_version} (of that first run; each trial row carries its own).
+ * plan), {@code code_version} (of that first run; each trial row carries its own) and {@code data_sha256} (per
+ * dataset, the digest of the files its trials read, {@code DataDigests}; absent in files of older versions,
+ * then empty here).
  */
-public record SweepMetadata(String name, String trialSetHash, int trials, String createdAt, String codeVersion) {
+public record SweepMetadata(String name, String trialSetHash, int trials, String createdAt, String codeVersion,
+                            Map<String, String> dataSha256) {
     /** File name in the output folder. */
     public static final String FILE = "sweep.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DATA_FIELD = "data_sha256";
 
-    /** The metadata of {@code plan}, created now. */
-    public static SweepMetadata of(SweepPlan plan, String codeVersion) {
+    /** The metadata, its data digests sorted by dataset (null: none). */
+    public SweepMetadata {
+        dataSha256 = Collections.unmodifiableSortedMap(new TreeMap<>(dataSha256 == null ? Map.of() : dataSha256));
+    }
+
+    /** The metadata of {@code plan} on data with the digests {@code dataSha256} (per dataset), created now. */
+    public static SweepMetadata of(SweepPlan plan, String codeVersion, Map<String, String> dataSha256) {
         return new SweepMetadata(plan.name(), trialSetHash(plan.trials().stream().map(RunConfig::trialId).toList()),
-                plan.trials().size(), Instant.now().toString(), codeVersion);
+                plan.trials().size(), Instant.now().toString(), codeVersion, dataSha256);
     }
 
     /** SHA-256 (hex) of the sorted distinct {@code trialIds}, joined by newlines. */
@@ -55,6 +67,29 @@ public record SweepMetadata(String name, String trialSetHash, int trials, String
     }
 
     /**
+     * Why trials of {@code planned} must not join the results of this (found) metadata: the first dataset whose
+     * digest both record and that differs, as "dataset 'D' ... SHA-256 A ..., the data now has SHA-256 B"; null
+     * when none differs (a dataset that this one does not record is accepted).
+     */
+    public String dataChange(SweepMetadata planned) {
+        for (Map.Entry<String, String> e : planned.dataSha256.entrySet()) {
+            String was = dataSha256.get(e.getKey());
+            if (was != null && !was.equals(e.getValue())) {
+                return "dataset '" + e.getKey() + "' had SHA-256 " + was + " there (" + FILE + "), the data now has "
+                        + "SHA-256 " + e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** This metadata with the data digests {@code more} added (replacing those of the same datasets). */
+    public SweepMetadata withData(Map<String, String> more) {
+        Map<String, String> all = new TreeMap<>(dataSha256);
+        all.putAll(more);
+        return new SweepMetadata(name, trialSetHash, trials, createdAt, codeVersion, all);
+    }
+
+    /**
      * Reads {@code dir/sweep.json}; null when absent.
      *
      * @throws IOException when it cannot be read or parsed
@@ -65,8 +100,10 @@ public record SweepMetadata(String name, String trialSetHash, int trials, String
             if (n == null || !n.hasNonNull("trial_set_hash")) {
                 throw new IOException(FILE + " has no trial_set_hash");
             }
+            Map<String, String> data = new TreeMap<>();
+            n.path(DATA_FIELD).fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
             return new SweepMetadata(text(n, "name"), text(n, "trial_set_hash"), n.path("trials").asInt(),
-                    text(n, "created_at"), text(n, "code_version"));
+                    text(n, "created_at"), text(n, "code_version"), data);
         } catch (FileNotFoundException e) {
             return null;
         }
@@ -80,6 +117,7 @@ public record SweepMetadata(String name, String trialSetHash, int trials, String
         n.put("trials", trials);
         n.put("created_at", createdAt);
         n.put("code_version", codeVersion);
+        dataSha256.forEach(n.putObject(DATA_FIELD)::put);
         Path tmp = new Path(dir, "." + FILE + ".tmp");
         Path target = new Path(dir, FILE);
         try (FSDataOutputStream out = fs.create(tmp, true)) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -39,9 +40,9 @@ import org.tpsweep.sweep.SweepPlan;
  * A run holds the folder's lock, {@code OUT/.tp-sweep.lock} ({@link OutputLock}), from {@link #prepare} to
  * {@link #close()}; every write into the folder (deleting with {@code fresh}, {@code sweep.json}, staging and
  * committing tables, cleaning up) happens under it. A folder that holds {@code sweep.json} of the same plan is
- * resumed; one of a different plan is refused unless forced; {@code fresh} deletes the previous results first,
- * in a tp-sweep folder or an empty one only. {@link #abort()} removes what an unfinished run left that is of no
- * use to the next one.
+ * resumed; one of a different plan, or of the same plan on data with other digests, is refused unless forced;
+ * {@code fresh} deletes the previous results first, in a tp-sweep folder or an empty one only. {@link #abort()}
+ * removes what an unfinished run left that is of no use to the next one.
  */
 public final class OutputTables implements AutoCloseable {
     /** File name of the trials table. */
@@ -91,6 +92,9 @@ public final class OutputTables implements AutoCloseable {
      * Takes the folder's lock ({@link OutputLock}; the folder is created when absent) and checks under it that
      * the folder can take {@code plan}, deleting nothing. The caller {@link #close()}s it at the end of the run.
      *
+     * @param dataSha256 per dataset of the plan, the digest of its files ({@code DataLocation#verified}): a folder
+     *                whose {@code sweep.json} records another digest for one of them is refused too (without
+     *                {@code force}); one that records none (older versions) is accepted, and {@link #begin} adds them
      * @param fresh   the previous results will be deleted ({@link #begin}): the folder must be a tp-sweep output
      *                folder (with {@code sweep.json}) or empty
      * @param force   accept a folder that holds another plan or results without {@code sweep.json}
@@ -99,8 +103,9 @@ public final class OutputTables implements AutoCloseable {
      *                         {@code force}), is not a tp-sweep folder (with {@code fresh}), or its file system is
      *                         unusable
      */
-    public static OutputTables prepare(String location, Configuration conf, SweepPlan plan, boolean fresh,
-                                       boolean force, PrintWriter notices) {
+    public static OutputTables prepare(String location, Configuration conf, SweepPlan plan,
+                                       Map<String, String> dataSha256, boolean fresh, boolean force,
+                                       PrintWriter notices) {
         FileSystem fs;
         Path dir;
         boolean exists;
@@ -117,7 +122,7 @@ public final class OutputTables implements AutoCloseable {
         }
         OutputLock lock = OutputLock.acquire(fs, dir, notices);
         try {
-            SweepMetadata planned = SweepMetadata.of(plan, null);
+            SweepMetadata planned = SweepMetadata.of(plan, null, dataSha256);
             SweepMetadata found = exists && !fresh ? checkResumable(fs, dir, location, plan, planned, force) : null;
             if (exists && fresh) {
                 checkDeletable(fs, dir, location);
@@ -131,10 +136,16 @@ public final class OutputTables implements AutoCloseable {
         }
     }
 
-    /** {@link #prepare} without a place to say a lock take-over (tests, benchmarks). */
+    /** {@link #prepare} without data digests or a place to say a lock take-over (tests, benchmarks). */
     public static OutputTables prepare(String location, Configuration conf, SweepPlan plan, boolean fresh,
                                        boolean force) {
-        return prepare(location, conf, plan, fresh, force, null);
+        return prepare(location, conf, plan, Map.of(), fresh, force, null);
+    }
+
+    /** {@link #prepare} without a place to say a lock take-over (tests). */
+    public static OutputTables prepare(String location, Configuration conf, SweepPlan plan,
+                                       Map<String, String> dataSha256, boolean fresh, boolean force) {
+        return prepare(location, conf, plan, dataSha256, fresh, force, null);
     }
 
     /** The {@code sweep.json} of a folder about to be resumed, after checking that it describes {@code plan}. */
@@ -156,6 +167,13 @@ public final class OutputTables implements AutoCloseable {
                     + "from this sweep '" + plan.name() + "' (" + plan.trials().size() + " trials); "
                     + "use another --out folder, --fresh to delete its results first, or --force to run "
                     + "this sweep into it (its trials that belong to this sweep are reused)");
+        }
+        String dataChange = force || found == null ? null : found.dataChange(planned);
+        if (dataChange != null) {   // data you can prove: a resume never mixes data silently
+            throw new ConfigException("output folder " + location + " holds results computed on other data: "
+                    + dataChange + "; use another --out folder, --fresh to delete its results first, or "
+                    + "--force to add trials on this data to it (column data_sha256 of "
+                    + TRIALS + " tells them apart)");
         }
         if (!force && found == null && (fs.exists(new Path(dir, TRIALS))
                 || fs.exists(new Path(dir, TrialStore.DIR)))) {
@@ -244,7 +262,8 @@ public final class OutputTables implements AutoCloseable {
     /**
      * Makes the folder ready for the run: with {@code fresh} deletes the previous results ({@code trials/},
      * {@code sweep.json}, the tables, {@code report/}); writes {@code sweep.json} unless it already describes
-     * this plan (then its creation time is kept); creates {@code trials/}.
+     * this plan (then its creation time is kept, and the data digests of this run are added to those it records);
+     * creates {@code trials/}.
      */
     public void begin(String codeVersion) {
         lock.checkHeld();
@@ -267,9 +286,11 @@ public final class OutputTables implements AutoCloseable {
                     // accepted by prepare (--force): replaced below
                 }
             }
-            if (!planned.samePlan(current)) {
-                new SweepMetadata(planned.name(), planned.trialSetHash(), planned.trials(), planned.createdAt(),
-                        codeVersion).write(fs, dir);
+            SweepMetadata next = planned.samePlan(current) ? current.withData(planned.dataSha256())
+                    : new SweepMetadata(planned.name(), planned.trialSetHash(), planned.trials(), planned.createdAt(),
+                    codeVersion, planned.dataSha256());
+            if (!next.equals(current)) {
+                next.write(fs, dir);
             }
             fs.mkdirs(new Path(dir, TrialStore.DIR));
         } catch (IOException e) {

@@ -33,7 +33,7 @@ import org.tpsweep.train.TrainResult;
  * message, test_error, test_error_batchavg ([M]'s batch-averaged metric at the same best epoch), best_val_error, best_epoch, final_train_loss, epochs_completed, seconds_per_epoch,
  * gn_damping_selected (the λ per hidden layer a λ-search run chose, "λ1,λ2,…"; null otherwise), started_at,
  * finished_at}, then the provenance columns {@code code_version, nd4j_backend, dtype, host, executor_id,
- * device, threads} ({@link Provenance}). A result that does not exist (a failed trial's errors, NaN in the
+ * device, threads, data_sha256} ({@link Provenance}; {@code data_sha256} is null in results of older versions). A result that does not exist (a failed trial's errors, NaN in the
  * trainer's result) is null there. {@code config_id} identifies the configuration without the seed: the
  * trials of one configuration over several seeds share it.
  *
@@ -61,7 +61,7 @@ public final class TrialRows {
             "gn_damping_selected", "started_at", "finished_at");
     /** Provenance columns of the trials table, last. */
     public static final List<String> PROVENANCE_COLUMNS = List.of("code_version", "nd4j_backend", "dtype", "host",
-            "executor_id", "device", "threads");
+            "executor_id", "device", "threads", "data_sha256");
     /** Per-epoch columns of the epochs table, after the key columns. */
     public static final List<String> EPOCH_COLUMNS = List.of("epoch", "train_loss", "train_error", "val_loss",
             "val_error", "test_loss", "test_error", "seconds", "feedback_seconds", "val_error_batchavg",
@@ -156,6 +156,7 @@ public final class TrialRows {
         v.add(p.executorId());
         v.add(p.device());
         v.add(p.threads());
+        v.add(p.dataSha256());
         return RowFactory.create(v.toArray());
     }
 

@@ -183,6 +183,26 @@ class CliBadInputTest {
     }
 
     @Test
+    void aDamagedDataFileIsRefusedBeforeSparkStarts() throws Exception {
+        Path out = tmp.resolve("out");
+        Path data = tmp.resolve("data");
+        Path mnist = Files.createDirectories(data.resolve("mnist"));
+        for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte")) {
+            Files.writeString(mnist.resolve(f), "damaged " + f);
+        }
+        Outcome o = tpSweep("run", spec("dataset: frozen-mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),
+                "--out", out.toString(), "--data", data.toString());
+        assertOneError(o, "data file " + mnist.resolve("t10k-images-idx3-ubyte") + " has SHA-256 "
+                + "6026b0095340bc1a45fc30cbbd3b624b453df9990b685581d0ba757c303aaa38"); // the SHA-256 of its text
+        assertTrue(o.err().contains(", but conf/data-checksums.sha256 records "
+                + "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7 for mnist/t10k-images-idx3-ubyte"
+                + ": the file is damaged or not the official one; run bin/fetch-data mnist to replace it"), o.err());
+        assertFalse(o.out().contains("sweep "), "nothing may start: " + o.out());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void aCifarRunWithoutItsFilesNamesThemAndWhereToPutThem() throws Exception {
         Path out = tmp.resolve("out");
         Path absent = tmp.resolve("absent-data");

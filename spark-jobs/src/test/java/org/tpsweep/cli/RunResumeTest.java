@@ -120,6 +120,79 @@ class RunResumeTest {
     }
 
     /**
+     * Data you can prove: a run records the digest of its data (a user's CIFAR-10 folder, which has no recorded
+     * checksums) in sweep.json and in each trial's data_sha256; a resume after one data file changed is refused
+     * before Spark starts, naming the dataset and both digests; --force runs into the folder and records the new
+     * data, the trials kept from before keep their own digest.
+     */
+    @Test
+    void aChangedDataFileIsRefusedOnResume() throws Exception {
+        Path data = tmp.resolve("data");
+        Path c10 = Files.createDirectories(data.resolve("cifar10"));
+        java.util.Random rnd = new java.util.Random(5);
+        for (String f : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                "data_batch_5.bin", "test_batch.bin")) {
+            byte[] b = new byte[4 * 3073];
+            rnd.nextBytes(b);
+            for (int r = 0; r < 4; r++) {
+                b[r * 3073] = (byte) rnd.nextInt(10);
+            }
+            Files.write(c10.resolve(f), b);
+        }
+        String yaml = "name: data-resume\ndataset: cifar10\nseeds: [1, 2]\nmethods:\n"
+                + "  bp: {epochs: 1, no_val_set: true, num_hidden: 1, size_hidden: 4}\n";
+        Path spec = Files.writeString(tmp.resolve("data-resume.yaml"), yaml);
+        Path out = tmp.resolve("out");
+        String[] args = {spec.toString(), "--out", out.toString(), "--data", data.toString()};
+
+        Run first = run(args);
+        assertEquals(0, first.code(), first.toString());
+        String before = SweepMetadataOf(out).dataSha256().get("cifar10");
+        assertTrue(before != null && before.matches("[0-9a-f]{64}"), String.valueOf(before));
+        assertTrue(first.out().contains("data: " + data + " (cifar10 sha256 " + before.substring(0, 12)
+                + "…, no recorded checksums)"), first.toString());
+        assertEquals(Map.of(ids(yaml).get(0), before, ids(yaml).get(1), before), dataColumn(out));
+
+        byte[] test = Files.readAllBytes(c10.resolve("test_batch.bin"));
+        test[100]++;
+        Files.write(c10.resolve("test_batch.bin"), test);
+        Map<String, String> kept = committed(out);
+        Run changed = run(args);
+        assertEquals(2, changed.code(), changed.toString());
+        assertTrue(changed.err().startsWith("error: output folder " + out + " holds results computed on other data: "
+                + "dataset 'cifar10' had SHA-256 " + before + " there (sweep.json), the data now has SHA-256 "),
+                changed.toString());
+        assertTrue(changed.err().contains("--fresh") && changed.err().contains("--force"), changed.err());
+        assertEquals(1, changed.err().strip().lines().count(), changed.err());
+        assertFalse(changed.out().contains("sweep data-resume"), "nothing may start: " + changed.out());
+        assertEquals(kept, committed(out));
+        assertEquals(before, SweepMetadataOf(out).dataSha256().get("cifar10"));
+
+        Files.delete(out.resolve("trials").resolve(ids(yaml).get(1) + ".json"));
+        Run forced = run(Stream.concat(Stream.of(args), Stream.of("--force")).toArray(String[]::new));
+        assertEquals(0, forced.code(), forced.toString());
+        String after = SweepMetadataOf(out).dataSha256().get("cifar10");
+        assertNotEquals(before, after);
+        assertEquals(Map.of(ids(yaml).get(0), before, ids(yaml).get(1), after), dataColumn(out),
+                "each trial records the data it ran on");
+    }
+
+    static org.tpsweep.store.SweepMetadata SweepMetadataOf(Path out) throws Exception {
+        return org.tpsweep.store.SweepMetadata.read(org.apache.hadoop.fs.FileSystem.getLocal(new Configuration()),
+                new org.apache.hadoop.fs.Path(out.toUri()));
+    }
+
+    /** trial_id → data_sha256 in trials.parquet. */
+    static Map<String, String> dataColumn(Path out) {
+        Map<String, String> m = new TreeMap<>();
+        for (Row r : reader().read().parquet(out.resolve("trials.parquet").toString())
+                .select("trial_id", "data_sha256").collectAsList()) {
+            m.put(r.getString(0), r.getString(1));
+        }
+        return m;
+    }
+
+    /**
      * One folder through every mode (a Spark run each costs seconds): kill half-way, resume, retry the failed
      * trial, no-op, fresh, another spec refused, then forced.
      */

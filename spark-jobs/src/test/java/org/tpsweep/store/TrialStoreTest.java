@@ -55,6 +55,42 @@ class TrialStoreTest {
         return Files.readString(tmp.resolve("trials").resolve(TRIAL.trialId() + ".json"));
     }
 
+    /** The local disk under the scheme {@code counting:}, counting the files created through its API. */
+    public static final class CountingFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+        static final java.util.concurrent.atomic.AtomicInteger CREATED = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public java.net.URI getUri() {
+            return java.net.URI.create("counting:///");
+        }
+
+        @Override
+        public String getScheme() {
+            return "counting";
+        }
+
+        @Override
+        public org.apache.hadoop.fs.FSDataOutputStream create(org.apache.hadoop.fs.Path f, boolean overwrite,
+                int bufferSize, short replication, long blockSize, org.apache.hadoop.util.Progressable progress)
+                throws java.io.IOException {
+            CREATED.incrementAndGet();
+            return super.create(f, overwrite, bufferSize, replication, blockSize, progress);
+        }
+    }
+
+    @Test
+    void theTrialFileIsWrittenThroughHadoopsFileSystemOnALocalDiskToo() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set("fs.counting.impl", CountingFileSystem.class.getName());
+        conf.setBoolean("fs.counting.impl.disable.cache", true);
+        TrialStore s = new TrialStore(new org.apache.hadoop.fs.Path("counting://" + tmp.resolve("trials")), conf);
+        int before = CountingFileSystem.CREATED.get();
+        assertEquals(TrialStore.Commit.WRITTEN, s.commit(outcome(RunStatus.OK, 0.2), false));
+        assertEquals(1, CountingFileSystem.CREATED.get() - before, "the temporary file, through FileSystem.create");
+        assertEquals(Set.of(TRIAL.trialId() + ".json"), files());
+        assertEquals("ok", s.status(TRIAL.trialId()));
+    }
+
     @Test
     void aSecondAttemptKeepsTheFirstResultAndLeavesNoTemporaryFile() throws Exception {
         TrialStore s = store();

@@ -48,13 +48,14 @@ public class TrialRowsTest {
         assertEquals(SweepPlan.configId(bp), row.getString(names.indexOf("config_id")));
         assertNull(row.get(names.indexOf("host")), "synthetic outcome: provenance unknown");
 
-        Provenance p = new Provenance("abc", "CpuBackend", "float64", "h", "3", "cpu", 2);
+        Provenance p = new Provenance("abc", "CpuBackend", "float64", "h", "3", "cpu", 2, "d16e");
         Row withProvenance = TrialRows.trialRow(new TrialOutcome(bp, result(RunStatus.OK, 0.25), p), cols);
-        assertEquals(List.of("abc", "CpuBackend", "float64", "h", "3", "cpu", 2),
+        assertEquals(List.of("abc", "CpuBackend", "float64", "h", "3", "cpu", 2, "d16e"),
                 List.of(withProvenance.get(names.indexOf("code_version")), withProvenance.get(names.indexOf("nd4j_backend")),
                         withProvenance.get(names.indexOf("dtype")), withProvenance.get(names.indexOf("host")),
                         withProvenance.get(names.indexOf("executor_id")), withProvenance.get(names.indexOf("device")),
-                        withProvenance.get(names.indexOf("threads"))));
+                        withProvenance.get(names.indexOf("threads")), withProvenance.get(names.indexOf("data_sha256"))));
+        assertEquals("string", TrialRows.trialsSchema(cols).apply("data_sha256").dataType().typeName());
 
         RunConfig ddtp = PLAN.trials().get(1);
         Row failed = TrialRows.trialRow(new TrialOutcome(ddtp, result(RunStatus.FAILED, Double.NaN)), cols);
