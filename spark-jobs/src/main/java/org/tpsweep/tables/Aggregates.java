@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
@@ -28,6 +29,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.tpsweep.config.ParamDef;
@@ -46,10 +48,14 @@ import org.tpsweep.train.RunStatus;
  * configuration's {@code ok} trials only (diverged, stopped and failed ones are counted, never averaged):
  * {@code <metric>_mean, _std, _min, _median, _max}, then {@code test_error_ci95_low, test_error_ci95_high}.
  *
- * <p>{@code paired}: one row per pair of configurations on the same dataset that are not sensitivity draws
- * (the configurations of result tables and grids: a study's draws would make the table quadratic in its size
- * and are summarised by the histograms; its base configuration is compared), every unordered pair, oriented
- * so that (method_a, config_a) sorts before (method_b, config_b)), over the seeds on which both ended ok: {@code dataset, method_a, config_a, method_b, config_b, n_pairs, mean_diff} (test error a − b),
+ * <p>{@code paired}: one row per compared pair of configurations on the same dataset that are not sensitivity
+ * draws (the configurations of result tables and grids: a study's draws would make the table quadratic in its
+ * size and are summarised by the histograms; its base configuration is compared): every unordered pair on a
+ * dataset with at most {@value #ALL_PAIRS_MAX_CONFIGS} configurations with an ok result; on a larger one (a random
+ * search) each configuration against the best configuration of every method on the dataset (lowest mean test
+ * error over its ok seeds, ties to the smaller config_id), so that the table grows linearly, never
+ * quadratically. Each pair is oriented so that (method_a, config_a) sorts before (method_b, config_b), over
+ * the seeds on which both ended ok: {@code dataset, method_a, config_a, method_b, config_b, n_pairs, mean_diff} (test error a − b),
  * {@code std_diff, ci95_low, ci95_high, wins} (a has the lower error), {@code losses} (a the higher) and
  * {@code ties}.
  *
@@ -77,6 +83,12 @@ public final class Aggregates {
     /** The metrics summarised per configuration. */
     public static final List<String> METRICS = List.of("test_error", "test_error_batchavg", "best_val_error",
             "final_train_loss");
+
+    /**
+     * The most comparable configurations of a dataset that {@code paired} compares pairwise (2,016 pairs); above,
+     * each is compared with the best configuration of every method only.
+     */
+    public static final int ALL_PAIRS_MAX_CONFIGS = 64;
 
     /** Column of the trials table: true for a sensitivity study's draws. */
     public static final String SENSITIVITY_DRAW = "sensitivity_draw";
@@ -114,18 +126,28 @@ public final class Aggregates {
                 .withColumn("test_error_ci95_high", col("test_error_mean").plus(half));
     }
 
-    /** The paired-comparison table of {@code trials}. */
+    /** The paired-comparison table of {@code trials}, every pair up to {@link #ALL_PAIRS_MAX_CONFIGS} configurations. */
     public static Dataset<Row> paired(Dataset<Row> trials) {
+        return paired(trials, ALL_PAIRS_MAX_CONFIGS);
+    }
+
+    /**
+     * The paired-comparison table of {@code trials}: on a dataset with at most {@code allPairsMaxConfigs}
+     * comparable configurations every pair, on one with more each configuration against the best configuration
+     * of every method there ({@code Integer.MAX_VALUE}: every pair on every dataset).
+     */
+    public static Dataset<Row> paired(Dataset<Row> trials, int allPairsMaxConfigs) {
         Dataset<Row> t = trials.where(col("test_error").isNotNull().and(not(col(SENSITIVITY_DRAW)))
                         .and(col("status").equalTo(RunStatus.OK.label())))
                 .select(col("dataset"), col("seed"), col("method"), col("config_id"), col("test_error"));
         Dataset<Row> a = t.toDF("dataset", "seed", "method_a", "config_a", "error_a");
         Dataset<Row> b = t.toDF("dataset_b", "seed_b", "method_b", "config_b", "error_b");
-        Column ordered = col("method_a").lt(col("method_b"))
-                .or(col("method_a").equalTo(col("method_b")).and(col("config_a").lt(col("config_b"))));
         Column diff = col("error_a").minus(col("error_b"));
-        Dataset<Row> d = a.join(b, col("dataset").equalTo(col("dataset_b")).and(col("seed").equalTo(col("seed_b")))
-                .and(ordered)).withColumn("diff", diff);
+        Dataset<Row> d = pairs(t, allPairsMaxConfigs)
+                .join(a, seq("dataset", "method_a", "config_a"))
+                .join(b, col("dataset").equalTo(col("dataset_b")).and(col("method_b").equalTo(col("method_b_")))
+                        .and(col("config_b").equalTo(col("config_b_"))).and(col("seed").equalTo(col("seed_b"))))
+                .withColumn("diff", diff);
         Dataset<Row> p = d.groupBy("dataset", "method_a", "config_a", "method_b", "config_b")
                 .agg(count(lit(1)).as("n_pairs"), avg("diff").as("mean_diff"), stddev_samp("diff").as("std_diff"),
                         sum(when(col("diff").lt(0), 1L).otherwise(0L)).as("wins"),
@@ -136,6 +158,35 @@ public final class Aggregates {
                         col("n_pairs"), col("mean_diff"), col("std_diff"),
                         col("mean_diff").minus(half).as("ci95_low"), col("mean_diff").plus(half).as("ci95_high"),
                         col("wins"), col("losses"), col("ties"));
+    }
+
+    /**
+     * The compared pairs of configurations, {@code dataset, method_a, config_a, method_b_, config_b_}, oriented so
+     * that (method_a, config_a) sorts first: every pair on a dataset with at most {@code allPairsMaxConfigs}
+     * configurations in {@code t}; on a larger one each configuration with the best of every method (lowest mean
+     * test error over its ok seeds; ties: the smaller config_id), so the count is linear in the configurations.
+     */
+    private static Dataset<Row> pairs(Dataset<Row> t, int allPairsMaxConfigs) {
+        Dataset<Row> configs = t.groupBy("dataset", "method", "config_id").agg(avg("test_error").as("mean_error"))
+                .withColumn("rank", row_number().over(Window.partitionBy("dataset", "method")
+                        .orderBy(col("mean_error"), col("config_id"))))
+                .withColumn("n_configs", count(lit(1)).over(Window.partitionBy("dataset")));
+        Column all = col("n_configs").leq(allPairsMaxConfigs);
+        Dataset<Row> x = configs.select(col("dataset"), col("method").as("m1"), col("config_id").as("c1"), all.as("all"));
+        Dataset<Row> y = configs.select(col("dataset").as("dataset_y"), col("method").as("m2"),
+                col("config_id").as("c2"), col("rank").as("rank_y"));
+        Column before = col("m1").lt(col("m2")).or(col("m1").equalTo(col("m2")).and(col("c1").lt(col("c2"))));
+        Column sameDataset = col("dataset").equalTo(col("dataset_y"));
+        Dataset<Row> every = x.where(col("all")).join(y, sameDataset.and(before));
+        // With each method's best (rank 1) only; a pair of two bests is found from both sides: distinct.
+        Dataset<Row> withBest = x.where(not(col("all"))).join(y.where(col("rank_y").equalTo(1)),
+                sameDataset.and(not(col("m1").equalTo(col("m2")).and(col("c1").equalTo(col("c2"))))));
+        Column[] oriented = {col("dataset"),
+                when(before, col("m1")).otherwise(col("m2")).as("method_a"),
+                when(before, col("c1")).otherwise(col("c2")).as("config_a"),
+                when(before, col("m2")).otherwise(col("m1")).as("method_b_"),
+                when(before, col("c2")).otherwise(col("c1")).as("config_b_")};
+        return every.select(oriented).union(withBest.select(oriented).distinct());
     }
 
     /** The sensitivity-histogram table of {@code trials}. */
