@@ -62,9 +62,22 @@ public final class Compactor {
      * @param sensitivityConfigs the {@code config_id}s of sensitivity draws (column {@code sensitivity_draw})
      * @param datasets           the plan's datasets, in the order of the printed summary
      * @param methods            the plan's methods, in the order of the printed summary
+     * @param allPairsMaxConfigs paired.parquet compares every pair on a dataset with at most this many
+     *                           configurations, else each with every method's best ({@link Aggregates#paired})
      */
     public record Scope(Set<String> trialIds, Map<String, ParamDef> params, Set<String> sensitivityConfigs,
-                        List<String> datasets, List<String> methods) {
+                        List<String> datasets, List<String> methods, int allPairsMaxConfigs) {
+        /** A scope with the default limit of every-pair comparisons ({@link Aggregates#ALL_PAIRS_MAX_CONFIGS}). */
+        public Scope(Set<String> trialIds, Map<String, ParamDef> params, Set<String> sensitivityConfigs,
+                     List<String> datasets, List<String> methods) {
+            this(trialIds, params, sensitivityConfigs, datasets, methods, Aggregates.ALL_PAIRS_MAX_CONFIGS);
+        }
+
+        /** This scope with every pair of configurations compared, however many there are. */
+        public Scope withAllPairs() {
+            return new Scope(trialIds, params, sensitivityConfigs, datasets, methods, Integer.MAX_VALUE);
+        }
+
         /** The scope of {@code plan}. */
         public static Scope of(SweepPlan plan) {
             Set<String> ids = new java.util.HashSet<>();
@@ -123,7 +136,7 @@ public final class Compactor {
                     "dataset", "method", "config_id", "epoch", "layer")));
             pending.add(jobs.submit(() -> output.stage(OutputTables.SUMMARY, Aggregates.summary(trials, scope.params()),
                     "dataset", "method", "config_id")));
-            pending.add(jobs.submit(() -> output.stage(OutputTables.PAIRED, Aggregates.paired(trials), "dataset",
+            pending.add(jobs.submit(() -> output.stage(OutputTables.PAIRED, Aggregates.paired(trials, scope.allPairsMaxConfigs()), "dataset",
                     "method_a", "config_a", "method_b", "config_b")));
             pending.add(jobs.submit(() -> output.stage(OutputTables.HISTOGRAMS, Aggregates.histograms(trials),
                     "dataset", "method", "bin")));
