@@ -24,6 +24,7 @@ import static org.apache.spark.sql.functions.when;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -51,7 +52,7 @@ import org.tpsweep.train.RunStatus;
  * <p>{@code paired}: one row per compared pair of configurations on the same dataset that are not sensitivity
  * draws (the configurations of result tables and grids: a study's draws would make the table quadratic in its
  * size and are summarised by the histograms; its base configuration is compared): every unordered pair on a
- * dataset with at most {@value #ALL_PAIRS_MAX_CONFIGS} configurations with an ok result; on a larger one (a random
+ * dataset with at most {@value #ALL_PAIRS_MAX_CONFIGS} such configurations in the plan; on a larger one (a random
  * search) each configuration against the best configuration of every method on the dataset (lowest mean test
  * error over its ok seeds, ties to the smaller config_id), so that the table grows linearly, never
  * quadratically. Each pair is oriented so that (method_a, config_a) sorts before (method_b, config_b), over
@@ -126,29 +127,40 @@ public final class Aggregates {
                 .withColumn("test_error_ci95_high", col("test_error_mean").plus(half));
     }
 
-    /** The paired-comparison table of {@code trials}, every pair up to {@link #ALL_PAIRS_MAX_CONFIGS} configurations. */
+    /** The paired-comparison table of {@code trials}, every pair on every dataset. */
     public static Dataset<Row> paired(Dataset<Row> trials) {
-        return paired(trials, ALL_PAIRS_MAX_CONFIGS);
+        return paired(trials, Set.of());
     }
 
     /**
-     * The paired-comparison table of {@code trials}: on a dataset with at most {@code allPairsMaxConfigs}
-     * comparable configurations every pair, on one with more each configuration against the best configuration
-     * of every method there ({@code Integer.MAX_VALUE}: every pair on every dataset).
+     * The paired-comparison table of {@code trials}: every pair of configurations on a dataset, except on the
+     * datasets {@code againstBest} (those with more than {@link #ALL_PAIRS_MAX_CONFIGS} configurations,
+     * {@link #againstBest}), where each configuration is compared with the best configuration of every method.
      */
-    public static Dataset<Row> paired(Dataset<Row> trials, int allPairsMaxConfigs) {
+    public static Dataset<Row> paired(Dataset<Row> trials, Set<String> againstBest) {
         Dataset<Row> t = trials.where(col("test_error").isNotNull().and(not(col(SENSITIVITY_DRAW)))
                         .and(col("status").equalTo(RunStatus.OK.label())))
                 .select(col("dataset"), col("seed"), col("method"), col("config_id"), col("test_error"));
         Dataset<Row> a = t.toDF("dataset", "seed", "method_a", "config_a", "error_a");
         Dataset<Row> b = t.toDF("dataset_b", "seed_b", "method_b", "config_b", "error_b");
-        Column diff = col("error_a").minus(col("error_b"));
-        Dataset<Row> d = pairs(t, allPairsMaxConfigs)
-                .join(a, seq("dataset", "method_a", "config_a"))
-                .join(b, col("dataset").equalTo(col("dataset_b")).and(col("method_b").equalTo(col("method_b_")))
-                        .and(col("config_b").equalTo(col("config_b_"))).and(col("seed").equalTo(col("seed_b"))))
-                .withColumn("diff", diff);
-        Dataset<Row> p = d.groupBy("dataset", "method_a", "config_a", "method_b", "config_b")
+        Column sameSeed = col("dataset").equalTo(col("dataset_b")).and(col("seed").equalTo(col("seed_b")));
+        Column ordered = col("method_a").lt(col("method_b"))
+                .or(col("method_a").equalTo(col("method_b")).and(col("config_a").lt(col("config_b"))));
+        Dataset<Row> d;
+        if (againstBest.isEmpty()) {
+            d = a.join(b, sameSeed.and(ordered));
+        } else {
+            Column small = not(col("dataset").isin(againstBest.toArray()));
+            Column small_b = not(col("dataset_b").isin(againstBest.toArray()));
+            Dataset<Row> pairs = bestPairs(t.where(not(small)));
+            d = a.where(small).join(b.where(small_b), sameSeed.and(ordered))
+                    .unionByName(pairs.join(a, seq("dataset", "method_a", "config_a"))
+                            .join(b, sameSeed.and(col("method_b").equalTo(col("method_b_")))
+                                    .and(col("config_b").equalTo(col("config_b_"))))
+                            .drop("method_b_", "config_b_"));
+        }
+        Dataset<Row> p = d.withColumn("diff", col("error_a").minus(col("error_b")))
+                .groupBy("dataset", "method_a", "config_a", "method_b", "config_b")
                 .agg(count(lit(1)).as("n_pairs"), avg("diff").as("mean_diff"), stddev_samp("diff").as("std_diff"),
                         sum(when(col("diff").lt(0), 1L).otherwise(0L)).as("wins"),
                         sum(when(col("diff").gt(0), 1L).otherwise(0L)).as("losses"),
@@ -161,32 +173,42 @@ public final class Aggregates {
     }
 
     /**
-     * The compared pairs of configurations, {@code dataset, method_a, config_a, method_b_, config_b_}, oriented so
-     * that (method_a, config_a) sorts first: every pair on a dataset with at most {@code allPairsMaxConfigs}
-     * configurations in {@code t}; on a larger one each configuration with the best of every method (lowest mean
-     * test error over its ok seeds; ties: the smaller config_id), so the count is linear in the configurations.
+     * The datasets on which {@code paired} compares each configuration with every method's best only: those
+     * with more than {@link #ALL_PAIRS_MAX_CONFIGS} comparable configurations (not sensitivity draws) in
+     * {@code configurations} (dataset → its comparable configuration ids, e.g. of a plan).
      */
-    private static Dataset<Row> pairs(Dataset<Row> t, int allPairsMaxConfigs) {
+    public static Set<String> againstBest(Map<String, ? extends java.util.Collection<String>> configurations) {
+        Set<String> large = new java.util.TreeSet<>();
+        configurations.forEach((dataset, ids) -> {
+            if (ids.size() > ALL_PAIRS_MAX_CONFIGS) {
+                large.add(dataset);
+            }
+        });
+        return large;
+    }
+
+    /**
+     * Each configuration of {@code t} (ok trials with a test error) with the best configuration of every method
+     * on its dataset (lowest mean test error over its ok seeds; ties: the smaller config_id), as
+     * {@code dataset, method_a, config_a, method_b_, config_b_} oriented so that (method_a, config_a) sorts
+     * first; a pair of two bests once. Linear in the configurations.
+     */
+    private static Dataset<Row> bestPairs(Dataset<Row> t) {
         Dataset<Row> configs = t.groupBy("dataset", "method", "config_id").agg(avg("test_error").as("mean_error"))
                 .withColumn("rank", row_number().over(Window.partitionBy("dataset", "method")
-                        .orderBy(col("mean_error"), col("config_id"))))
-                .withColumn("n_configs", count(lit(1)).over(Window.partitionBy("dataset")));
-        Column all = col("n_configs").leq(allPairsMaxConfigs);
-        Dataset<Row> x = configs.select(col("dataset"), col("method").as("m1"), col("config_id").as("c1"), all.as("all"));
-        Dataset<Row> y = configs.select(col("dataset").as("dataset_y"), col("method").as("m2"),
-                col("config_id").as("c2"), col("rank").as("rank_y"));
+                        .orderBy(col("mean_error"), col("config_id"))));
+        Dataset<Row> x = configs.select(col("dataset"), col("method").as("m1"), col("config_id").as("c1"));
+        Dataset<Row> best = configs.where(col("rank").equalTo(1))
+                .select(col("dataset").as("dataset_y"), col("method").as("m2"), col("config_id").as("c2"));
         Column before = col("m1").lt(col("m2")).or(col("m1").equalTo(col("m2")).and(col("c1").lt(col("c2"))));
-        Column sameDataset = col("dataset").equalTo(col("dataset_y"));
-        Dataset<Row> every = x.where(col("all")).join(y, sameDataset.and(before));
-        // With each method's best (rank 1) only; a pair of two bests is found from both sides: distinct.
-        Dataset<Row> withBest = x.where(not(col("all"))).join(y.where(col("rank_y").equalTo(1)),
-                sameDataset.and(not(col("m1").equalTo(col("m2")).and(col("c1").equalTo(col("c2"))))));
-        Column[] oriented = {col("dataset"),
-                when(before, col("m1")).otherwise(col("m2")).as("method_a"),
-                when(before, col("c1")).otherwise(col("c2")).as("config_a"),
-                when(before, col("m2")).otherwise(col("m1")).as("method_b_"),
-                when(before, col("c2")).otherwise(col("c1")).as("config_b_")};
-        return every.select(oriented).union(withBest.select(oriented).distinct());
+        return x.join(best, col("dataset").equalTo(col("dataset_y"))
+                        .and(not(col("m1").equalTo(col("m2")).and(col("c1").equalTo(col("c2"))))))
+                .select(col("dataset"),
+                        when(before, col("m1")).otherwise(col("m2")).as("method_a"),
+                        when(before, col("c1")).otherwise(col("c2")).as("config_a"),
+                        when(before, col("m2")).otherwise(col("m1")).as("method_b_"),
+                        when(before, col("c2")).otherwise(col("c1")).as("config_b_"))
+                .distinct();
     }
 
     /** The sensitivity-histogram table of {@code trials}. */

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.tpsweep.spark.SweepJobTest;
 
 /**
- * paired.parquet grows linearly with a large random search: beyond {@link Aggregates#ALL_PAIRS_MAX_CONFIGS}
- * configurations on a dataset each is compared with every method's best only; below, every pair as before.
+ * paired.parquet grows linearly with a large random search: on a dataset with more than
+ * {@link Aggregates#ALL_PAIRS_MAX_CONFIGS} configurations each is compared with every method's best only; on the
+ * others, every pair as before.
  */
 @Tag("spark")
 class PairedScalingTest {
@@ -37,12 +38,16 @@ class PairedScalingTest {
      * method has test error 0.1 + i / 10000 (so configuration 0 is the method's best).
      */
     private static Dataset<Row> trials(int bp, int dfa) {
+        return trials("mnist", bp, dfa);
+    }
+
+    private static Dataset<Row> trials(String dataset, int bp, int dfa) {
         List<Row> rows = new ArrayList<>();
         for (String method : List.of("bp", "dfa")) {
             int n = method.equals("bp") ? bp : dfa;
             for (int i = 0; i < n; i++) {
                 for (long seed = 1; seed <= 2; seed++) {
-                    rows.add(RowFactory.create("mnist", seed, method, String.format("%s-%04d", method, i),
+                    rows.add(RowFactory.create(dataset, seed, method, String.format("%s-%04d", method, i),
                             0.1 + i / 10000.0 + seed / 1e6, "ok", false));
                 }
             }
@@ -53,7 +58,7 @@ class PairedScalingTest {
 
     @Test
     void aLargeSearchIsPairedWithEachMethodsBestOnly() {
-        List<Row> pairs = Aggregates.paired(trials(200, 100)).collectAsList();
+        List<Row> pairs = Aggregates.paired(trials(200, 100), Set.of("mnist")).collectAsList();
         // The two bests with each other (1), each of the other 298 configurations with both bests (596).
         assertEquals(1 + 298 * 2, pairs.size());
         Set<String> keys = new HashSet<>();
@@ -76,13 +81,16 @@ class PairedScalingTest {
     }
 
     @Test
-    void aSmallSweepKeepsEveryPair() {
-        assertEquals(64 * 63 / 2, Aggregates.paired(trials(40, 24)).count());
+    void aSmallDatasetBesideALargeOneKeepsEveryPair() {
+        Dataset<Row> both = trials("mnist", 50, 30).union(trials("fashion-mnist", 3, 2));
+        List<Row> pairs = Aggregates.paired(both, Set.of("mnist")).collectAsList();
+        assertEquals(1 + 78 * 2, pairs.stream().filter(r -> r.getAs("dataset").equals("mnist")).count());
+        assertEquals(5 * 4 / 2, pairs.stream().filter(r -> r.getAs("dataset").equals("fashion-mnist")).count());
     }
 
     @Test
-    void everyPairWhenAskedFor() {
-        assertEquals(80 * 79 / 2, Aggregates.paired(trials(50, 30), Integer.MAX_VALUE).count());
-        assertEquals(1 + 78 * 2, Aggregates.paired(trials(50, 30), 79).count());
+    void everyPairOtherwise() {
+        assertEquals(80 * 79 / 2, Aggregates.paired(trials(50, 30), Set.of()).count());
+        assertEquals(80 * 79 / 2, Aggregates.paired(trials(50, 30)).count());
     }
 }
