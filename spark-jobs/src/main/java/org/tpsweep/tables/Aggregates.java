@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.least;
@@ -101,11 +100,14 @@ public final class Aggregates {
 
     /** The summary table of {@code trials} (the trials table with hyperparameter columns {@code params}). */
     public static Dataset<Row> summary(Dataset<Row> trials, Map<String, ParamDef> params) {
-        List<Column> aggs = new ArrayList<>();
-        aggs.add(first(col(SENSITIVITY_DRAW), true).as(SENSITIVITY_DRAW));
+        // sensitivity_draw and the hyperparameters are the same for every trial of a configuration: grouping keys,
+        // not aggregates (a smaller aggregation to plan and run).
+        List<Column> keys = new ArrayList<>(List.of(col("method"), col("dataset"), col("config_id"),
+                col(SENSITIVITY_DRAW)));
         for (String p : params.keySet()) {
-            aggs.add(first(col(p), true).as(p));
+            keys.add(col(p));
         }
+        List<Column> aggs = new ArrayList<>();
         aggs.add(count(lit(1)).as("n_trials"));
         for (RunStatus s : RunStatus.values()) {
             aggs.add(sum(when(col("status").equalTo(s.label()), 1L).otherwise(0L)).as("n_" + s.label()));
@@ -119,7 +121,7 @@ public final class Aggregates {
                     .as(m + "_median"));
             aggs.add(max(ok(m)).as(m + "_max"));
         }
-        Dataset<Row> s = trials.groupBy("method", "dataset", "config_id")
+        Dataset<Row> s = trials.groupBy(keys.toArray(Column[]::new))
                 .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
         Column half = tQuantile().apply(col("n_test_error")).multiply(col("test_error_std"))
                 .divide(sqrt(col("n_test_error")));
