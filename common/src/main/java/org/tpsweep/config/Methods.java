@@ -362,7 +362,8 @@ public final class Methods {
                 ParamDef.integer(SIZE_HIDDEN, 256, 1, 1_000_000, "width of every hidden layer"),
                 ParamDef.integer(BATCH_SIZE, 128, 1, 1_000_000, "minibatch size"),
                 ParamDef.integer(ANGLE_INTERVAL, 0, 0, Integer.MAX_VALUE, "log alignment angles with BP (and GNT "
-                        + "when gnt_damping is set) on every N-th training minibatch; 0 = off"),
+                        + "when gnt_damping is set) on every N-th training minibatch; 0 = off, unless gnt_damping or "
+                        + "nullspace_ratio asks for angles: then every max(1, ⌊minibatches/100⌋)-th"),
                 ParamDef.doubleList(GNT_DAMPING, 0.0, "damping λ_i of the GNT reference update per hidden layer for "
                         + "the GNT angles (empty = no GNT angles)"),
                 ParamDef.flag(EARLY_STOP, false, "end the run (status stopped) when an epoch from the 6th on has "

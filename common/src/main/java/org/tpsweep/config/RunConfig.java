@@ -49,10 +49,6 @@ public record RunConfig(String method, String dataset, long seed, SortedMap<Stri
             throw new ConfigException(context + ": gnt_damping has " + damping.length + " values but the network has "
                     + hidden + " hidden layers; allowed: exactly one damping per hidden layer (or none)");
         }
-        if (config.getBoolean(Methods.NULLSPACE_RATIO) && config.getInt(Methods.ANGLE_INTERVAL) == 0) {
-            throw new ConfigException(context + ": nullspace_ratio is logged with the angles, but angle_interval = 0; "
-                    + "allowed: angle_interval ≥ 1 with nullspace_ratio");
-        }
         if (config.getBoolean(Methods.GN_DAMPING_SEARCH) && config.getInt(Methods.EPOCHS) < 3) {
             throw new ConfigException(context + ": gn_damping_search runs after epoch 3, but epochs = "
                     + config.getInt(Methods.EPOCHS) + "; allowed: epochs ≥ 3");

@@ -40,12 +40,26 @@ final class AlignmentMonitor {
         this.gnt = gntDamping.length > 0 ? new GntReference(rule.network()) : null;
     }
 
-    /** The monitor the config asks for, or null when angles are off. */
-    static AlignmentMonitor of(RunConfig config, LearningRule rule) {
+    /**
+     * The monitor the config asks for, or null when angles are off. Angles are asked for by
+     * {@code angle_interval} &gt; 0 (logged on every angle_interval-th minibatch), or without an interval by
+     * {@code gnt_damping} or {@code nullspace_ratio} (then on every {@link #defaultInterval}-th).
+     *
+     * @param batches the forward-training minibatches of an epoch
+     */
+    static AlignmentMonitor of(RunConfig config, LearningRule rule, int batches) {
         int interval = config.getInt(Methods.ANGLE_INTERVAL);
-        return interval == 0 ? null
-                : new AlignmentMonitor(rule, interval, config.getDoubleList(Methods.GNT_DAMPING),
-                        config.getBoolean(Methods.NULLSPACE_RATIO));
+        double[] gntDamping = config.getDoubleList(Methods.GNT_DAMPING);
+        boolean nullSpace = config.getBoolean(Methods.NULLSPACE_RATIO);
+        if (interval == 0 && (gntDamping.length > 0 || nullSpace)) {
+            interval = defaultInterval(batches);
+        }
+        return interval == 0 ? null : new AlignmentMonitor(rule, interval, gntDamping, nullSpace);
+    }
+
+    /** ALGORITHMS.md §4's default logging interval for {@code batches} minibatches an epoch: max(1, ⌊batches/100⌋). */
+    static int defaultInterval(int batches) {
+        return Math.max(1, batches / 100);
     }
 
     /** True when minibatch {@code j} of the epoch is logged. */

@@ -48,7 +48,7 @@ final class DampingSearch {
         DenseNetwork net = rule.network();
         int last = net.numLayers();
         int batches = MinibatchOrder.numBatches(train.n(), batchSize);
-        int interval = Math.max(1, batches / 100);
+        int interval = AlignmentMonitor.defaultInterval(batches);
         int[] order = shuffle.nextPass(train.n());
         AngleAccumulator[] perLambda = new AngleAccumulator[CANDIDATES.length];
         for (int c = 0; c < CANDIDATES.length; c++) {

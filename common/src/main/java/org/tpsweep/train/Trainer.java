@@ -112,7 +112,7 @@ public final class Trainer {
         this.rule = LearningRules.create(config, train.dim(), train.numClasses(), init, noise);
         this.shuffle = hooks.order() != null ? hooks.order() : SampleOrder.shuffled(new SplittableRandom(rng.shuffleSeed()));
         this.steps = hooks.steps();
-        this.alignment = AlignmentMonitor.of(config, rule);
+        this.alignment = AlignmentMonitor.of(config, rule, MinibatchOrder.numBatches(train.n(), batchSize));
         this.forwardOptimizer = forwardOptimizer(config, trainedForwardParameters(config, rule));
         this.layerSchedule = LayerFeedbackSchedule.of(config);
         this.layerOptimizers = rule.trainsFeedback() && scheduleF(config)

@@ -151,6 +151,29 @@ class TrainerTest {
     }
 
     @Test
+    void anglesAskedForWithoutAnIntervalAreLoggedAtTheDefaultInterval() {
+        // gnt_damping asks for GNT angles; no angle_interval: every max(1, ⌊300/100⌋) = 3rd of the 300 minibatches
+        // of 6000 samples in batches of 20 (j = 0, 3, …, 297: 100 a layer and reference), ALGORITHMS.md §4.
+        RunConfig c = small(Methods.DDTP_LINEAR, 3, Map.of(Methods.EPOCHS, 1, Methods.TRAIN_SUBSET, 6000,
+                Methods.BATCH_SIZE, 20, Methods.GNT_DAMPING, List.of(1.0, 1.0)));
+        TrainResult r = new Trainer(c, mnist()).train(EpochListener.NONE);
+        assertEquals(RunStatus.OK, r.status(), r.message());
+        assertEquals(3 + 2, r.angles().size(), "1 epoch × (3 layers × bp + 2 hidden layers × gnt)");
+        for (var a : r.angles()) {
+            assertEquals(100, a.n(), a.toString());
+        }
+        // nullspace_ratio asks for angles too (it was refused without angle_interval): 500 samples in batches of
+        // 32 are 16 minibatches, every one logged.
+        RunConfig ratios = RunConfig.of(Methods.DDTP_LINEAR, "student-teacher", 3, Map.of(Methods.EPOCHS, 1,
+                Methods.TRAIN_SUBSET, 500, Methods.NUM_HIDDEN, 2, Methods.SIZE_HIDDEN, 6, Methods.BATCH_SIZE, 32,
+                Methods.NULLSPACE_RATIO, true));
+        TrainResult q = new Trainer(ratios, DatasetCache.get("student-teacher", DataDirectory.resolve()))
+                .train(EpochListener.NONE);
+        assertEquals(3 + 3, q.angles().size(), "3 layers × (bp + nullspace)");
+        q.angles().forEach(a -> assertEquals(16, a.n(), a.toString()));
+    }
+
+    @Test
     void gntRuleHasZeroGntAngleWithItsOwnDampingAndPositiveOtherwise() {
         Map<String, Object> p = Map.of(Methods.ANGLE_INTERVAL, 2, Methods.GN_DAMPING_TRAINING, 0.5,
                 Methods.GNT_DAMPING, java.util.List.of(0.5, 0.5));

@@ -2,6 +2,7 @@ package org.tpsweep.cli;
 
 import org.tpsweep.cluster.DataDigests;
 import org.tpsweep.cluster.DataLocation;
+import org.tpsweep.tables.Aggregates;
 import org.tpsweep.tables.OutputTables;
 import org.tpsweep.cluster.SparkSessions;
 import org.tpsweep.cluster.TaskMemory;
@@ -88,6 +89,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--retry-failed", description = "also rerun the trials whose committed status is failed")
     boolean retryFailed;
 
+    @Option(names = "--all-pairs", description = "paired.parquet compares every pair of configurations, also on a "
+            + "dataset with more than " + Aggregates.ALL_PAIRS_MAX_CONFIGS + " (then quadratic in their number)")
+    boolean allPairs;
+
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
 
@@ -168,7 +173,7 @@ public final class RunCommand implements Callable<Integer> {
         SweepJob.Result result;
         try {
             result = SweepJob.run(spark, plan, output, dataLocation,
-                    new SweepJob.Options(o, !quiet, retryFailed));
+                    new SweepJob.Options(o, !quiet, retryFailed, allPairs));
         } catch (RuntimeException e) {
             int committed = 0;
             try {
@@ -247,8 +252,9 @@ public final class RunCommand implements Callable<Integer> {
         o.printf("summary: %s (per configuration: counts per status; mean, std, min, median, max over its ok "
                 + "seeds; 95%% CI of the mean test error)%n", OutputTables.display(output.tablePath(OutputTables.SUMMARY)));
         o.printf("paired: %s (per pair of configurations on a dataset, over the seeds where both ended ok; "
-                + "sensitivity draws left out)%n",
-                OutputTables.display(output.tablePath(OutputTables.PAIRED)));
+                + "sensitivity draws left out; a dataset with more than %d configurations: each against every "
+                + "method's best, unless --all-pairs)%n",
+                OutputTables.display(output.tablePath(OutputTables.PAIRED)), Aggregates.ALL_PAIRS_MAX_CONFIGS);
         o.printf("histograms: %s (test accuracy over each sensitivity study's draws)%n",
                 OutputTables.display(output.tablePath(OutputTables.HISTOGRAMS)));
         o.printf("per-trial results: %s/%s/ (%d ran now, %d kept from earlier runs)%n",

@@ -79,11 +79,12 @@ public final class SweepJob {
      * @param out         where to print what the run does (resume, progress), or null for nothing
      * @param progress    print a line per finished trial (to {@code out})
      * @param retryFailed rerun the trials whose committed status is {@code failed}
+     * @param allPairs    paired.parquet compares every pair of configurations on every dataset ({@link Compactor.Scope})
      */
-    public record Options(PrintWriter out, boolean progress, boolean retryFailed) {
+    public record Options(PrintWriter out, boolean progress, boolean retryFailed, boolean allPairs) {
         /** Nothing printed, no retry of failed trials. */
         public static Options silent() {
-            return new Options(null, false, false);
+            return new Options(null, false, false, false);
         }
     }
 
@@ -144,7 +145,7 @@ public final class SweepJob {
             TrialStore store = output.store(spark.sparkContext().hadoopConfiguration());
             SharedOutputCheck.check(spark, output.dir(), spark.sparkContext().hadoopConfiguration());
             store.removeTemporaryFiles();
-            Compactor.Scope scope = Compactor.Scope.of(plan);
+            Compactor.Scope scope = options.allPairs() ? Compactor.Scope.of(plan).withAllPairs() : Compactor.Scope.of(plan);
             Map<String, String> committedStatus = committedStatuses(spark, store, scope.trialIds());
             Set<String> committed = committedStatus.keySet();
             Set<String> replace = new HashSet<>();

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.least;
@@ -14,6 +13,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
@@ -23,11 +23,13 @@ import static org.apache.spark.sql.functions.when;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.tpsweep.config.ParamDef;
@@ -46,10 +48,14 @@ import org.tpsweep.train.RunStatus;
  * configuration's {@code ok} trials only (diverged, stopped and failed ones are counted, never averaged):
  * {@code <metric>_mean, _std, _min, _median, _max}, then {@code test_error_ci95_low, test_error_ci95_high}.
  *
- * <p>{@code paired}: one row per pair of configurations on the same dataset that are not sensitivity draws
- * (the configurations of result tables and grids: a study's draws would make the table quadratic in its size
- * and are summarised by the histograms; its base configuration is compared), every unordered pair, oriented
- * so that (method_a, config_a) sorts before (method_b, config_b)), over the seeds on which both ended ok: {@code dataset, method_a, config_a, method_b, config_b, n_pairs, mean_diff} (test error a − b),
+ * <p>{@code paired}: one row per compared pair of configurations on the same dataset that are not sensitivity
+ * draws (the configurations of result tables and grids: a study's draws would make the table quadratic in its
+ * size and are summarised by the histograms; its base configuration is compared): every unordered pair on a
+ * dataset with at most {@value #ALL_PAIRS_MAX_CONFIGS} such configurations in the plan; on a larger one (a random
+ * search) each configuration against the best configuration of every method on the dataset (lowest mean test
+ * error over its ok seeds, ties to the smaller config_id), so that the table grows linearly, never
+ * quadratically. Each pair is oriented so that (method_a, config_a) sorts before (method_b, config_b), over
+ * the seeds on which both ended ok: {@code dataset, method_a, config_a, method_b, config_b, n_pairs, mean_diff} (test error a − b),
  * {@code std_diff, ci95_low, ci95_high, wins} (a has the lower error), {@code losses} (a the higher) and
  * {@code ties}.
  *
@@ -78,6 +84,12 @@ public final class Aggregates {
     public static final List<String> METRICS = List.of("test_error", "test_error_batchavg", "best_val_error",
             "final_train_loss");
 
+    /**
+     * The most comparable configurations of a dataset that {@code paired} compares pairwise (2,016 pairs); above,
+     * each is compared with the best configuration of every method only.
+     */
+    public static final int ALL_PAIRS_MAX_CONFIGS = 64;
+
     /** Column of the trials table: true for a sensitivity study's draws. */
     public static final String SENSITIVITY_DRAW = "sensitivity_draw";
 
@@ -88,11 +100,14 @@ public final class Aggregates {
 
     /** The summary table of {@code trials} (the trials table with hyperparameter columns {@code params}). */
     public static Dataset<Row> summary(Dataset<Row> trials, Map<String, ParamDef> params) {
-        List<Column> aggs = new ArrayList<>();
-        aggs.add(first(col(SENSITIVITY_DRAW), true).as(SENSITIVITY_DRAW));
+        // sensitivity_draw and the hyperparameters are the same for every trial of a configuration: grouping keys,
+        // not aggregates (a smaller aggregation to plan and run).
+        List<Column> keys = new ArrayList<>(List.of(col("method"), col("dataset"), col("config_id"),
+                col(SENSITIVITY_DRAW)));
         for (String p : params.keySet()) {
-            aggs.add(first(col(p), true).as(p));
+            keys.add(col(p));
         }
+        List<Column> aggs = new ArrayList<>();
         aggs.add(count(lit(1)).as("n_trials"));
         for (RunStatus s : RunStatus.values()) {
             aggs.add(sum(when(col("status").equalTo(s.label()), 1L).otherwise(0L)).as("n_" + s.label()));
@@ -106,7 +121,7 @@ public final class Aggregates {
                     .as(m + "_median"));
             aggs.add(max(ok(m)).as(m + "_max"));
         }
-        Dataset<Row> s = trials.groupBy("method", "dataset", "config_id")
+        Dataset<Row> s = trials.groupBy(keys.toArray(Column[]::new))
                 .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
         Column half = tQuantile().apply(col("n_test_error")).multiply(col("test_error_std"))
                 .divide(sqrt(col("n_test_error")));
@@ -114,19 +129,40 @@ public final class Aggregates {
                 .withColumn("test_error_ci95_high", col("test_error_mean").plus(half));
     }
 
-    /** The paired-comparison table of {@code trials}. */
+    /** The paired-comparison table of {@code trials}, every pair on every dataset. */
     public static Dataset<Row> paired(Dataset<Row> trials) {
+        return paired(trials, Set.of());
+    }
+
+    /**
+     * The paired-comparison table of {@code trials}: every pair of configurations on a dataset, except on the
+     * datasets {@code againstBest} (those with more than {@link #ALL_PAIRS_MAX_CONFIGS} configurations,
+     * {@link #againstBest}), where each configuration is compared with the best configuration of every method.
+     */
+    public static Dataset<Row> paired(Dataset<Row> trials, Set<String> againstBest) {
         Dataset<Row> t = trials.where(col("test_error").isNotNull().and(not(col(SENSITIVITY_DRAW)))
                         .and(col("status").equalTo(RunStatus.OK.label())))
                 .select(col("dataset"), col("seed"), col("method"), col("config_id"), col("test_error"));
         Dataset<Row> a = t.toDF("dataset", "seed", "method_a", "config_a", "error_a");
         Dataset<Row> b = t.toDF("dataset_b", "seed_b", "method_b", "config_b", "error_b");
+        Column sameSeed = col("dataset").equalTo(col("dataset_b")).and(col("seed").equalTo(col("seed_b")));
         Column ordered = col("method_a").lt(col("method_b"))
                 .or(col("method_a").equalTo(col("method_b")).and(col("config_a").lt(col("config_b"))));
-        Column diff = col("error_a").minus(col("error_b"));
-        Dataset<Row> d = a.join(b, col("dataset").equalTo(col("dataset_b")).and(col("seed").equalTo(col("seed_b")))
-                .and(ordered)).withColumn("diff", diff);
-        Dataset<Row> p = d.groupBy("dataset", "method_a", "config_a", "method_b", "config_b")
+        Dataset<Row> d;
+        if (againstBest.isEmpty()) {
+            d = a.join(b, sameSeed.and(ordered));
+        } else {
+            Column small = not(col("dataset").isin(againstBest.toArray()));
+            Column small_b = not(col("dataset_b").isin(againstBest.toArray()));
+            Dataset<Row> pairs = bestPairs(t.where(not(small)));
+            d = a.where(small).join(b.where(small_b), sameSeed.and(ordered))
+                    .unionByName(pairs.join(a, seq("dataset", "method_a", "config_a"))
+                            .join(b, sameSeed.and(col("method_b").equalTo(col("method_b_")))
+                                    .and(col("config_b").equalTo(col("config_b_"))))
+                            .drop("method_b_", "config_b_"));
+        }
+        Dataset<Row> p = d.withColumn("diff", col("error_a").minus(col("error_b")))
+                .groupBy("dataset", "method_a", "config_a", "method_b", "config_b")
                 .agg(count(lit(1)).as("n_pairs"), avg("diff").as("mean_diff"), stddev_samp("diff").as("std_diff"),
                         sum(when(col("diff").lt(0), 1L).otherwise(0L)).as("wins"),
                         sum(when(col("diff").gt(0), 1L).otherwise(0L)).as("losses"),
@@ -136,6 +172,45 @@ public final class Aggregates {
                         col("n_pairs"), col("mean_diff"), col("std_diff"),
                         col("mean_diff").minus(half).as("ci95_low"), col("mean_diff").plus(half).as("ci95_high"),
                         col("wins"), col("losses"), col("ties"));
+    }
+
+    /**
+     * The datasets on which {@code paired} compares each configuration with every method's best only: those
+     * with more than {@link #ALL_PAIRS_MAX_CONFIGS} comparable configurations (not sensitivity draws) in
+     * {@code configurations} (dataset → its comparable configuration ids, e.g. of a plan).
+     */
+    public static Set<String> againstBest(Map<String, ? extends java.util.Collection<String>> configurations) {
+        Set<String> large = new java.util.TreeSet<>();
+        configurations.forEach((dataset, ids) -> {
+            if (ids.size() > ALL_PAIRS_MAX_CONFIGS) {
+                large.add(dataset);
+            }
+        });
+        return large;
+    }
+
+    /**
+     * Each configuration of {@code t} (ok trials with a test error) with the best configuration of every method
+     * on its dataset (lowest mean test error over its ok seeds; ties: the smaller config_id), as
+     * {@code dataset, method_a, config_a, method_b_, config_b_} oriented so that (method_a, config_a) sorts
+     * first; a pair of two bests once. Linear in the configurations.
+     */
+    private static Dataset<Row> bestPairs(Dataset<Row> t) {
+        Dataset<Row> configs = t.groupBy("dataset", "method", "config_id").agg(avg("test_error").as("mean_error"))
+                .withColumn("rank", row_number().over(Window.partitionBy("dataset", "method")
+                        .orderBy(col("mean_error"), col("config_id"))));
+        Dataset<Row> x = configs.select(col("dataset"), col("method").as("m1"), col("config_id").as("c1"));
+        Dataset<Row> best = configs.where(col("rank").equalTo(1))
+                .select(col("dataset").as("dataset_y"), col("method").as("m2"), col("config_id").as("c2"));
+        Column before = col("m1").lt(col("m2")).or(col("m1").equalTo(col("m2")).and(col("c1").lt(col("c2"))));
+        return x.join(best, col("dataset").equalTo(col("dataset_y"))
+                        .and(not(col("m1").equalTo(col("m2")).and(col("c1").equalTo(col("c2"))))))
+                .select(col("dataset"),
+                        when(before, col("m1")).otherwise(col("m2")).as("method_a"),
+                        when(before, col("c1")).otherwise(col("c2")).as("config_a"),
+                        when(before, col("m2")).otherwise(col("m1")).as("method_b_"),
+                        when(before, col("c2")).otherwise(col("c1")).as("config_b_"))
+                .distinct();
     }
 
     /** The sensitivity-histogram table of {@code trials}. */

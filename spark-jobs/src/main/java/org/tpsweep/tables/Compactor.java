@@ -10,6 +10,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -35,11 +37,12 @@ import org.tpsweep.train.RunStatus;
 
 /**
  * Rebuilds the tables of an output folder from its per-trial results: Spark reads {@code OUT/trials/*.json}
- * ({@link TrialDocument}, {@link TrialFiles}) once (cached for the three tables made from it), keeps the trials of the plan, and
+ * ({@link TrialDocument}, {@link TrialFiles}) once (cached for every table made from it), keeps the trials of the plan, and
  * writes {@code trials}, {@code epochs}, {@code angles}, {@code jacobians} and the {@link Aggregates} tables
  * ({@code jacobians_summary}, {@code summary}, {@code paired}, {@code histograms}), each staged and then committed by {@link OutputTables}, trials last.
- * The tables after the trials table are written by concurrent Spark jobs. Row counts come from observations of
- * the writes, not from extra passes. The driver handles no per-trial
+ * The tables after the trials table are written by concurrent Spark jobs. Row counts come from an observation of
+ * the trials table's write, not from extra passes; a table it finds empty is written without computing it. The
+ * driver handles no per-trial
  * data, only the printed summary per method and the list of failed trials.
  */
 public final class Compactor {
@@ -62,22 +65,39 @@ public final class Compactor {
      * @param sensitivityConfigs the {@code config_id}s of sensitivity draws (column {@code sensitivity_draw})
      * @param datasets           the plan's datasets, in the order of the printed summary
      * @param methods            the plan's methods, in the order of the printed summary
+     * @param pairedAgainstBest  the datasets on which paired.parquet compares each configuration with every
+     *                           method's best only ({@link Aggregates#againstBest}); every pair on the others
      */
     public record Scope(Set<String> trialIds, Map<String, ParamDef> params, Set<String> sensitivityConfigs,
-                        List<String> datasets, List<String> methods) {
+                        List<String> datasets, List<String> methods, Set<String> pairedAgainstBest) {
+        /** A scope that compares every pair of configurations. */
+        public Scope(Set<String> trialIds, Map<String, ParamDef> params, Set<String> sensitivityConfigs,
+                     List<String> datasets, List<String> methods) {
+            this(trialIds, params, sensitivityConfigs, datasets, methods, Set.of());
+        }
+
+        /** This scope with every pair of configurations compared, however many there are. */
+        public Scope withAllPairs() {
+            return new Scope(trialIds, params, sensitivityConfigs, datasets, methods, Set.of());
+        }
+
         /** The scope of {@code plan}. */
         public static Scope of(SweepPlan plan) {
             Set<String> ids = new java.util.HashSet<>();
             Set<String> draws = new java.util.HashSet<>();
+            Map<String, Set<String>> compared = new java.util.HashMap<>();
             for (SweepPlan.Trial t : plan.entries()) {
                 ids.add(t.config().trialId());
                 if (t.sensitivity()) {
                     draws.add(t.configId());
+                } else {
+                    compared.computeIfAbsent(t.config().dataset(), k -> new java.util.HashSet<>()).add(t.configId());
                 }
             }
             return new Scope(ids, plan.parameterColumns(), draws,
                     plan.trials().stream().map(RunConfig::dataset).distinct().toList(),
-                    plan.trials().stream().map(RunConfig::method).distinct().toList());
+                    plan.trials().stream().map(RunConfig::method).distinct().toList(),
+                    Aggregates.againstBest(compared));
         }
     }
 
@@ -90,42 +110,45 @@ public final class Compactor {
     public static Compacted compact(SparkSession spark, OutputTables output, TrialStore store, Scope scope) {
         Dataset<Row> docs = documents(spark, store, scope.trialIds(), scope.params())
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> staged = null;
         ExecutorService jobs = Executors.newFixedThreadPool(CONCURRENT_JOBS, r -> {
             Thread t = new Thread(r, "tp-sweep-compaction");
             t.setDaemon(true);
             return t;
         });
         try {
-            Observation trialCount = new Observation("trials");
-            Observation epochCount = new Observation("epochs");
-            Observation angleCount = new Observation("angles");
-            Observation jacobianCount = new Observation("jacobians");
-            // The trials table first (it fills the cache of the documents), then the others as concurrent Spark
-            // jobs: each is small, so they overlap each other's scheduling and planning latencies.
-            Path stagedTrials = output.stage(OutputTables.TRIALS, counted(trialsOf(docs, scope), trialCount),
+            // The trials table first: it fills the cache of the documents and counts the rows of every per-trial
+            // table (an observation of the same job), so that an empty table is written without reading the
+            // documents again. Then the others as concurrent Spark jobs: each is small, so they overlap each
+            // other's scheduling and planning latencies.
+            Observation counts = new Observation("rows");
+            output.stage(OutputTables.TRIALS, trialsOf(docs.observe(counts, count(lit(1)).as("trials"),
+                            rowsOf(TrialDocument.EPOCHS), rowsOf(TrialDocument.ANGLES),
+                            rowsOf(TrialDocument.JACOBIANS)), scope),
                     "dataset", "method", "config_id", "seed");
-            // Its part files by name: Spark would warn that it ignores the hidden folder itself (it reads it anyway).
-            staged = spark.read().parquet(new Path(stagedTrials, "part-*").toString()).cache();
-            Dataset<Row> trials = staged;
+            Dataset<Row> trials = trialsOf(docs, scope);
+            Counts rows = new Counts(rows(counts, "trials"), rows(counts, TrialDocument.EPOCHS),
+                    rows(counts, TrialDocument.ANGLES), rows(counts, TrialDocument.JACOBIANS));
             List<Future<?>> pending = new ArrayList<>();
-            pending.add(jobs.submit(() -> output.stage(OutputTables.EPOCHS, counted(epochsOf(docs), epochCount),
+            pending.add(jobs.submit(() -> output.stage(OutputTables.EPOCHS, nonEmpty(epochsOf(docs), rows.epochs()),
                     "trial_id", "epoch")));
-            pending.add(jobs.submit(() -> output.stage(OutputTables.ANGLES, counted(anglesOf(docs), angleCount),
+            pending.add(jobs.submit(() -> output.stage(OutputTables.ANGLES, nonEmpty(anglesOf(docs), rows.angles()),
                     "trial_id", "epoch", "layer", "reference")));
-            pending.add(jobs.submit(() -> output.stage(OutputTables.JACOBIANS, counted(jacobiansOf(docs),
-                    jacobianCount), "trial_id", "epoch", "layer")));
+            pending.add(jobs.submit(() -> output.stage(OutputTables.JACOBIANS,
+                    nonEmpty(jacobiansOf(docs), rows.jacobians()), "trial_id", "epoch", "layer")));
             pending.add(jobs.submit(() -> output.stage(OutputTables.JACOBIANS_SUMMARY,
-                    Aggregates.jacobianSummary(docs.select(col("trial_id"), col("config_id"), col("method"),
+                    nonEmpty(Aggregates.jacobianSummary(docs.select(col("trial_id"), col("config_id"), col("method"),
                             col("dataset"), explode(col(TrialDocument.JACOBIANS)).as("j"))
                             .select("method", "dataset", "config_id", "j.epoch", "j.layer", "j.trace_mean",
-                                    "j.positive_share_mean")),
+                                    "j.positive_share_mean")), rows.jacobians()),
                     "dataset", "method", "config_id", "epoch", "layer")));
             pending.add(jobs.submit(() -> output.stage(OutputTables.SUMMARY, Aggregates.summary(trials, scope.params()),
                     "dataset", "method", "config_id")));
-            pending.add(jobs.submit(() -> output.stage(OutputTables.PAIRED, Aggregates.paired(trials), "dataset",
-                    "method_a", "config_a", "method_b", "config_b")));
-            pending.add(jobs.submit(() -> output.stage(OutputTables.HISTOGRAMS, Aggregates.histograms(trials),
+            pending.add(jobs.submit(() -> output.stage(OutputTables.PAIRED,
+                    Aggregates.paired(trials, scope.pairedAgainstBest()), "dataset", "method_a", "config_a",
+                    "method_b", "config_b")));
+            // Histograms are of sensitivity draws only: none in the plan, none in the table.
+            pending.add(jobs.submit(() -> output.stage(OutputTables.HISTOGRAMS,
+                    nonEmpty(Aggregates.histograms(trials), scope.sensitivityConfigs().size()),
                     "dataset", "method", "bin")));
             Future<List<SummaryTable.Line>> summary = jobs.submit(() -> SummaryTable.compute(trials, scope.datasets(),
                     scope.methods()));
@@ -133,19 +156,13 @@ public final class Compactor {
             pending.add(summary);
             pending.add(failed);
             awaitAll(pending);
-            long present = rows(trialCount);
-            Compacted result = new Compacted(new Counts(present, rows(epochCount), rows(angleCount),
-                    rows(jacobianCount)),
-                    await(summary), await(failed),
-                    present == scope.trialIds().size() ? List.of() : missing(trials, scope.trialIds()));
+            Compacted result = new Compacted(rows, await(summary), await(failed),
+                    rows.trials() == scope.trialIds().size() ? List.of() : missing(trials, scope.trialIds()));
             output.commitStaged();
             return result;
         } finally {
             jobs.shutdownNow();
             docs.unpersist();
-            if (staged != null) {
-                staged.unpersist();
-            }
         }
     }
 
@@ -246,13 +263,20 @@ public final class Compactor {
         return List.copyOf(gaps);
     }
 
-    private static Dataset<Row> counted(Dataset<Row> data, Observation observation) {
-        return data.observe(observation, count(lit(1)).as("rows"));
+    /** The rows the document array {@code column} gives when exploded (a null or empty array gives none). */
+    private static Column rowsOf(String column) {
+        return sum(when(size(col(column)).gt(0), size(col(column))).otherwise(0L)).as(column);
     }
 
-    private static long rows(Observation observation) {
+    /** {@code data}, or an empty frame of its schema (nothing to compute) when it has no {@code rows}. */
+    private static Dataset<Row> nonEmpty(Dataset<Row> data, long rows) {
+        return rows > 0 ? data : data.sparkSession().createDataFrame(List.of(), data.schema());
+    }
+
+    private static long rows(Observation observation, String name) {
         try {
-            return ((Number) observation.getAsJava().get("rows")).longValue();
+            Object n = observation.getAsJava().get(name);
+            return n == null ? 0 : ((Number) n).longValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while counting rows", e);

@@ -39,4 +39,29 @@ class CompactorScopeTest {
         assertEquals(List.of("bp", "dtp"), scope.methods());
         assertEquals(plan.parameterColumns(), scope.params());
     }
+
+    @Test
+    void aDatasetWithMoreThan64ComparedConfigurationsIsPairedAgainstEachMethodsBest() {
+        // 65 random-search samples of bp on mnist; on fashion-mnist 64 (a grid of 8 × 8); dtp's 30 draws and
+        // its base configuration: only the base is compared.
+        SweepPlan plan = SweepPlan.expand(SweepSpec.parse("""
+                datasets: [mnist, fashion-mnist]
+                seeds: [1]
+                methods:
+                  bp: {lr: 'log_uniform(0.001, 0.1)', samples: 65}
+                  dtp:
+                    sensitivity: {params: [lr], samples: 30, include_base: true}
+                """, "spec.yaml", "spec"));
+        Compactor.Scope scope = Compactor.Scope.of(plan);
+        assertEquals(Set.of("mnist", "fashion-mnist"), scope.pairedAgainstBest(), "65 + 1 compared configurations");
+        assertEquals(Set.of(), scope.withAllPairs().pairedAgainstBest(), "run --all-pairs");
+
+        SweepPlan grid = SweepPlan.expand(SweepSpec.parse("""
+                dataset: mnist
+                seeds: [1]
+                methods:
+                  bp: {lr: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08], batch_size: [8, 16, 32, 64, 96, 128, 160, 192]}
+                """, "spec.yaml", "spec"));
+        assertEquals(Set.of(), Compactor.Scope.of(grid).pairedAgainstBest(), "64 configurations: every pair");
+    }
 }
