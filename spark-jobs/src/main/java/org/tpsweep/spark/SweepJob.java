@@ -1,5 +1,6 @@
 package org.tpsweep.spark;
 
+import org.tpsweep.tables.CompactionWarmUp;
 import org.tpsweep.tables.Compactor;
 import org.tpsweep.cluster.DataLocation;
 import org.tpsweep.cluster.GpuBinding;
@@ -171,9 +172,13 @@ public final class SweepJob {
             }
             StatusCounters counters = StatusCounters.register(spark.sparkContext());
             long t1 = System.nanoTime();
-            List<TaskReport> reports = tasks.isEmpty() ? List.of()
-                    : runTasks(spark, plan, tasks, dataDir, store, codeVersion, counters,
-                    options.progress() ? out : null);
+            List<TaskReport> reports = List.of();
+            if (!tasks.isEmpty()) {
+                try (CompactionWarmUp warmUp = CompactionWarmUp.start(spark, plan, scope)) {
+                    reports = runTasks(spark, plan, tasks, dataDir, store, codeVersion, counters,
+                            options.progress() ? out : null);
+                }
+            }
             long t2 = System.nanoTime();
 
             Compactor.Compacted tables = Compactor.compact(spark, output, store, scope);

@@ -1,0 +1,46 @@
+package org.tpsweep.tables;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.tpsweep.spark.SweepJobTest;
+
+/** The table phase's warm-up: it runs the real compaction on a scratch folder, and leaves nothing behind. */
+@Tag("spark")
+class CompactionWarmUpTest {
+    @AfterAll
+    static void stop() {
+        SweepJobTest.stop();
+    }
+
+    @Test
+    void itCompactsASyntheticTrialIntoAScratchFolderAndRemovesIt() throws Exception {
+        SparkSession spark = SweepJobTest.reader();
+        CompactionWarmUp warmUp = CompactionWarmUp.start(spark, TrialRowsTest.PLAN,
+                Compactor.Scope.of(TrialRowsTest.PLAN));
+        for (int k = 0; k < 1200 && !warmUp.finished(); k++) {
+            Thread.sleep(100);
+        }
+        assertTrue(warmUp.finished(), "the warm-up ends by itself");
+        for (String table : OutputTables.TABLES) {
+            assertTrue(Files.isDirectory(warmUp.scratch().resolve("out").resolve(table)),
+                    table + ": the warm-up went through the whole compaction");
+        }
+        warmUp.close();
+        assertFalse(Files.exists(warmUp.scratch()), "the scratch folder is deleted");
+    }
+
+    @Test
+    void closingItAtOnceCancelsItAndLeavesNothing() {
+        CompactionWarmUp warmUp = CompactionWarmUp.start(SweepJobTest.reader(), TrialRowsTest.PLAN,
+                Compactor.Scope.of(TrialRowsTest.PLAN));
+        warmUp.close();
+        assertTrue(warmUp.finished());
+        assertFalse(Files.exists(warmUp.scratch()));
+    }
+}
