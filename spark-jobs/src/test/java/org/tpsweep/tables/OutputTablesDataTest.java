@@ -33,6 +33,13 @@ class OutputTablesDataTest {
                 new org.apache.hadoop.fs.Path(dir.toUri()));
     }
 
+    /** Prepares the folder, begins the run with code version {@code version} and ends it (the lock released). */
+    static void begin(Path dir, Map<String, String> data, boolean fresh, boolean force, String version) {
+        try (OutputTables o = prepare(dir, data, fresh, force)) {
+            o.begin(version);
+        }
+    }
+
     static OutputTables prepare(Path dir, Map<String, String> data, boolean fresh, boolean force) {
         return OutputTables.prepare(dir.toString(), new Configuration(), PLAN, data, fresh, force);
     }
@@ -40,36 +47,37 @@ class OutputTablesDataTest {
     @Test
     void aResumeOnOtherDataIsRefusedUnlessForced() throws Exception {
         Path out = tmp.resolve("out");
-        prepare(out, Map.of("mnist", A), false, false).begin("v1");
+        begin(out, Map.of("mnist", A), false, false, "v1");
         SweepMetadata first = read(out);
         assertEquals(Map.of("mnist", A), first.dataSha256());
         assertTrue(Files.readString(out.resolve("sweep.json")).contains("\"data_sha256\" : {\n    \"mnist\" : \""
                 + A + "\"\n  }"), Files.readString(out.resolve("sweep.json")));
 
-        prepare(out, Map.of("mnist", A), false, false).begin("v2"); // the same data: resumed, nothing rewritten
+        begin(out, Map.of("mnist", A), false, false, "v2"); // the same data: resumed, nothing rewritten
         assertEquals(first, read(out));
 
-        ConfigException e = assertThrows(ConfigException.class, () -> prepare(out, Map.of("mnist", B), false, false));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> prepare(out, Map.of("mnist", B), false, false).close());
         assertEquals("output folder " + out + " holds results computed on other data: dataset 'mnist' had SHA-256 "
                 + A + " there (sweep.json), the data now has SHA-256 " + B + "; use another --out folder, --fresh "
                 + "to delete its results first, or --force to add trials on this data to it (column data_sha256 of "
                 + "trials.parquet tells them apart)", e.getMessage());
         assertEquals(first, read(out), "a refused run changes nothing");
 
-        prepare(out, Map.of("mnist", B), false, true).begin("v3");
+        begin(out, Map.of("mnist", B), false, true, "v3");
         SweepMetadata forced = read(out);
         assertEquals(Map.of("mnist", B), forced.dataSha256(), "sweep.json records the data of the latest run");
         assertEquals(first.createdAt(), forced.createdAt());
         assertEquals(first.codeVersion(), forced.codeVersion());
 
-        prepare(out, Map.of("mnist", A), true, false).begin("v4"); // --fresh: the earlier results are deleted
+        begin(out, Map.of("mnist", A), true, false, "v4"); // --fresh: the earlier results are deleted
         assertEquals(Map.of("mnist", A), read(out).dataSha256());
     }
 
     @Test
     void anOlderSweepJsonWithoutDigestsIsAcceptedAndCompleted() throws Exception {
         Path out = tmp.resolve("out");
-        prepare(out, Map.of(), false, false).begin("v0"); // as an older version wrote it: no data_sha256
+        begin(out, Map.of(), false, false, "v0"); // as an older version wrote it: no data_sha256
         SweepMetadata old = read(out);
         String json = Files.readString(out.resolve("sweep.json"));
         Files.writeString(out.resolve("sweep.json"), json.replaceAll(",\\s*\"data_sha256\" : \\{ ?}", ""));
@@ -77,11 +85,11 @@ class OutputTablesDataTest {
         assertFalse(Files.readString(out.resolve("sweep.json")).contains("data_sha256"));
         assertEquals(Map.of(), read(out).dataSha256());
 
-        prepare(out, Map.of("mnist", A), false, false).begin("v1");
+        begin(out, Map.of("mnist", A), false, false, "v1");
         SweepMetadata now = read(out);
         assertEquals(Map.of("mnist", A), now.dataSha256(), "the digest is added");
         assertEquals(old.createdAt(), now.createdAt());
-        assertThrows(ConfigException.class, () -> prepare(out, Map.of("mnist", B), false, false));
+        assertThrows(ConfigException.class, () -> prepare(out, Map.of("mnist", B), false, false).close());
     }
 
     @Test
