@@ -21,14 +21,17 @@ import org.tpsweep.train.TrialRunner;
  * loading classes, planning, generating and JIT-compiling code, whatever the data. While the driver waits for the
  * trials, this compacts one synthetic trial of the plan (status {@code failed}, no epochs) into a scratch folder
  * outside the output folder, through the same {@link Compactor} path, in its own job group (not counted as
- * progress). {@link #close()} cancels it if the trials end first, waits for it and deletes the scratch folder.
- * It never fails the run: whatever goes wrong in it is dropped.
+ * progress). Once per JVM: after a compaction has run in this JVM (a warm-up or a real one) there is nothing left to
+ * warm. {@link #close()} waits for it (the table phase would pay the rest anyway; a minute at most, then its jobs
+ * are cancelled) and deletes the scratch folder. It never fails the run: whatever goes wrong in it is dropped.
  */
 public final class CompactionWarmUp implements AutoCloseable {
     /** System property: {@code false} turns the warm-up off (to measure it). */
     public static final String ENABLED_PROPERTY = "tp.tables.warmUp";
     /** The Spark job group of the warm-up's jobs. */
     public static final String JOB_GROUP = "tp-sweep-tables-warm-up";
+
+    private static volatile boolean warm;
 
     private final SparkSession spark;
     private final Path scratch;
@@ -43,7 +46,7 @@ public final class CompactionWarmUp implements AutoCloseable {
     /** Starts the warm-up of {@code plan}'s tables (scope {@code scope}) on a daemon thread. */
     public static CompactionWarmUp start(SparkSession spark, SweepPlan plan, Compactor.Scope scope) {
         Path scratch;
-        if (!Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))) {
+        if (warm || !Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))) {
             return new CompactionWarmUp(spark, null, null);
         }
         try {
@@ -70,22 +73,36 @@ public final class CompactionWarmUp implements AutoCloseable {
                 Compactor.compact(spark, out, store, new Compactor.Scope(Set.of(first.trialId()), scope.params(),
                         scope.sensitivityConfigs(), scope.datasets(), scope.methods(), scope.pairedAgainstBest()));
             }
+            markWarm();
         } catch (Throwable dropped) {
             // a warm-up only: the real table phase does the same work and reports its own failures
         }
     }
 
-    /** Cancels the warm-up's Spark jobs if still running, waits for it, deletes the scratch folder. */
+    /** Forgets that a compaction ran in this JVM (tests of the warm-up itself). */
+    static void markCold() {
+        warm = false;
+    }
+
+    /** Notes that a compaction ran in this JVM: later runs need no warm-up. */
+    static void markWarm() {
+        warm = true;
+    }
+
+    /**
+     * Waits for the warm-up (a minute at most, then its Spark jobs are cancelled) and deletes the scratch folder.
+     */
     @Override
     public void close() {
         if (thread == null) {
             return;
         }
-        if (thread.isAlive()) {
-            spark.sparkContext().cancelJobGroup(JOB_GROUP);
-        }
         try {
             thread.join(60_000);
+            if (thread.isAlive()) {
+                spark.sparkContext().cancelJobGroup(JOB_GROUP);
+                thread.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

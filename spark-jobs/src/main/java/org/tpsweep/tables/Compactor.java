@@ -159,6 +159,7 @@ public final class Compactor {
             Compacted result = new Compacted(rows, await(summary), await(failed),
                     rows.trials() == scope.trialIds().size() ? List.of() : missing(trials, scope.trialIds()));
             output.commitStaged();
+            CompactionWarmUp.markWarm();
             return result;
         } finally {
             jobs.shutdownNow();

@@ -1,6 +1,7 @@
 package org.tpsweep.tables;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import org.tpsweep.spark.SweepJobTest;
 
 /** The table phase's warm-up: it runs the real compaction on a scratch folder, and leaves nothing behind. */
 @Tag("spark")
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class CompactionWarmUpTest {
     @AfterAll
     static void stop() {
@@ -19,8 +21,10 @@ class CompactionWarmUpTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void itCompactsASyntheticTrialIntoAScratchFolderAndRemovesIt() throws Exception {
         SparkSession spark = SweepJobTest.reader();
+        CompactionWarmUp.markCold();
         CompactionWarmUp warmUp = CompactionWarmUp.start(spark, TrialRowsTest.PLAN,
                 Compactor.Scope.of(TrialRowsTest.PLAN));
         for (int k = 0; k < 1200 && !warmUp.finished(); k++) {
@@ -36,11 +40,13 @@ class CompactionWarmUpTest {
     }
 
     @Test
-    void closingItAtOnceCancelsItAndLeavesNothing() {
+    @org.junit.jupiter.api.Order(2)
+    void onceAJvmHasCompactedThereIsNothingToWarmUp() {
+        CompactionWarmUp.markWarm();
         CompactionWarmUp warmUp = CompactionWarmUp.start(SweepJobTest.reader(), TrialRowsTest.PLAN,
                 Compactor.Scope.of(TrialRowsTest.PLAN));
-        warmUp.close();
         assertTrue(warmUp.finished());
-        assertFalse(Files.exists(warmUp.scratch()));
+        assertNull(warmUp.scratch(), "no thread, no scratch folder");
+        warmUp.close();
     }
 }
