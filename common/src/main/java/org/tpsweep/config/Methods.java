@@ -71,6 +71,8 @@ public final class Methods {
     public static final String DTP_BN = "dtp-bn";
     public static final String L_DRL_F = "l-drl-f";
     public static final String L_DRL_E = "l-drl-e";
+    /** Bengio 2020's differential target propagation with iteratively refined inverses (ALGORITHMS.md §3c). */
+    public static final String DTP_ITERATIVE = "dtp-iterative";
     /** l-drl's loss scale s: 1/2 ([F]'s code) or 1 ([E]). */
     public static final String LDRL_SCALE = "ldrl_scale";
     /** l-drl: r = g_i(y) differentiated ([E]) or held constant ([F]'s code). */
@@ -241,6 +243,16 @@ public final class Methods {
                         forwardParams(2.0354415171962153e-05, 0.06096940412767466, 0.9, 0.999, 1.255238177132068e-08),
                         List.of(ParamDef.nonNegative(GN_DAMPING_TRAINING, 0.0,
                                 "damping λ of the Gauss-Newton targets (0: pseudo-inverse)")))));
+    }
+
+    static {
+        register(new MethodDescriptor(DTP_ITERATIVE,
+                "Bengio 2020's differential target propagation: pre-activation targets refined by synchronous "
+                        + "sweeps of eq. 35 through decoders g_i (trained by normalised LMS, decoder step first), "
+                        + "difference start, per-sample relative stop and divergence guard, normalised forward "
+                        + "update with layer weights κ_i (eqs. 42-43); no optimiser: β is the learning rate. [B] "
+                        + "has no experiments: every default is tp-sweep's choice (ALGORITHMS.md §3c)",
+                withDefault(concat(runParams(), IterativeKeys.params()), BATCH_SIZE, 32)));
     }
 
     private Methods() {

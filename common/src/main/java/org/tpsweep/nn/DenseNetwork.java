@@ -16,16 +16,41 @@ public final class DenseNetwork {
     private final INDArray[] weights;
     private final INDArray[] biases;
     private final boolean[] batchNorm;
+    /** φ of the hidden layers (tanh unless {@link #withActivation}). */
+    private final Activation hidden;
+    /** h_0 = φ(x) instead of x (dtp-iterative's {@code input_phi}). */
+    private final boolean inputPhi;
 
     private DenseNetwork(int[] widths, INDArray[] weights, INDArray[] biases) {
-        this(widths, weights, biases, new boolean[weights.length]);
+        this(widths, weights, biases, new boolean[weights.length], Activation.TANH, false);
     }
 
-    private DenseNetwork(int[] widths, INDArray[] weights, INDArray[] biases, boolean[] batchNorm) {
+    private DenseNetwork(int[] widths, INDArray[] weights, INDArray[] biases, boolean[] batchNorm,
+                         Activation hidden, boolean inputPhi) {
         this.widths = widths.clone();
         this.weights = weights;
         this.biases = biases;
         this.batchNorm = batchNorm.clone();
+        this.hidden = hidden;
+        this.inputPhi = inputPhi;
+    }
+
+    /**
+     * This network with hidden nonlinearity {@code phi} and, when {@code inputPhi}, h_0 = φ(x) (dtp-iterative,
+     * ALGORITHMS.md §3c); the weights are shared, not copied.
+     */
+    public DenseNetwork withActivation(Activation phi, boolean inputPhi) {
+        return new DenseNetwork(widths, weights, biases, batchNorm, phi, inputPhi);
+    }
+
+    /** φ of the hidden layers. */
+    public Activation hiddenActivation() {
+        return hidden;
+    }
+
+    /** True when h_0 = φ(x). */
+    public boolean inputPhi() {
+        return inputPhi;
     }
 
     /**
@@ -38,7 +63,7 @@ public final class DenseNetwork {
             throw new IllegalArgumentException("need one BN flag per layer (" + weights.length + "), got "
                     + batchNorm.length);
         }
-        return new DenseNetwork(widths, weights, biases, batchNorm);
+        return new DenseNetwork(widths, weights, biases, batchNorm, hidden, inputPhi);
     }
 
     /** True when layer i (1..L) has BN after its activation. */
@@ -128,7 +153,7 @@ public final class DenseNetwork {
         INDArray[] h = new INDArray[numLayers() + 1];
         INDArray[] pre = new INDArray[numLayers() + 1];
         BatchStandardize[] norms = new BatchStandardize[numLayers() + 1];
-        h[0] = x;
+        h[0] = inputPhi ? hidden.apply(x) : x;
         for (int i = 1; i <= numLayers(); i++) {
             if (batchNorm[i - 1]) {
                 pre[i] = activation(i, h[i - 1]);
@@ -165,6 +190,6 @@ public final class DenseNetwork {
         if (biases[i - 1] != null) {
             a.addiRowVector(biases[i - 1]);
         }
-        return isHidden(i) ? FastTanh.tanhInPlace(a) : a;
+        return isHidden(i) ? hidden.applyInPlace(a) : a;
     }
 }
