@@ -92,7 +92,7 @@ public final class IterativeKeys {
      * (ReLU).
      */
     static void checkGiven(MethodDescriptor m, Map<String, ?> given, String context) {
-        if (!Methods.DTP_ITERATIVE.equals(m.name())) {
+        if (!Methods.isIterative(m.name())) {
             return;
         }
         Object act = given.get(ACTIVATION);
@@ -104,7 +104,7 @@ public final class IterativeKeys {
 
     /** Refuses the option combinations dtp-iterative does not have. */
     static void validate(RunConfig c, String context) {
-        if (!Methods.DTP_ITERATIVE.equals(c.method())) {
+        if (!Methods.isIterative(c.method())) {
             return;
         }
         if (SEQUENTIAL.equals(c.getString(SCHEME)) && !EQ35.equals(c.getString(REFINE))) {
