@@ -6,7 +6,8 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Fully connected network h_i = tanh(W_i h_{i-1} + b_i) for hidden layers i = 1..L−1 and a linear output
+ * Fully connected network h_i = φ(W_i h_{i-1} + b_i) for hidden layers i = 1..L−1 (φ = tanh; dtp-iterative: leaky-ReLU
+ * or tanh, and optionally h_0 = φ(x), {@link #withActivation}) and a linear output
  * layer h_L = a_L (logits). Batch tensors hold one sample per row, so weights are stored input-major:
  * {@code W_i} has shape n_{i-1} × n_i and a_i = h_{i-1} W_i + b_i. A layer may lack its bias (ALGORITHMS.md
  * §1: dfa and ddtp-linear have no b_{L-1}). Layers are numbered 1..L as in the papers.
