@@ -71,6 +71,10 @@ public final class Methods {
     public static final String DTP_BN = "dtp-bn";
     public static final String L_DRL_F = "l-drl-f";
     public static final String L_DRL_E = "l-drl-e";
+    /** Bengio 2020's differential target propagation with iteratively refined inverses (ALGORITHMS.md §3c). */
+    public static final String DTP_ITERATIVE = "dtp-iterative";
+    /** dtp-iterative with Algorithm 1's literal choices: decoder start, clean decoders, h_0 = φ(x), no pre-training. */
+    public static final String DTP_ITERATIVE_LITERAL = "dtp-iterative-literal";
     /** l-drl's loss scale s: 1/2 ([F]'s code) or 1 ([E]). */
     public static final String LDRL_SCALE = "ldrl_scale";
     /** l-drl: r = g_i(y) differentiated ([E]) or held constant ([F]'s code). */
@@ -241,6 +245,29 @@ public final class Methods {
                         forwardParams(2.0354415171962153e-05, 0.06096940412767466, 0.9, 0.999, 1.255238177132068e-08),
                         List.of(ParamDef.nonNegative(GN_DAMPING_TRAINING, 0.0,
                                 "damping λ of the Gauss-Newton targets (0: pseudo-inverse)")))));
+    }
+
+    static {
+        register(new MethodDescriptor(DTP_ITERATIVE,
+                "Bengio 2020's differential target propagation: pre-activation targets refined by synchronous "
+                        + "sweeps of eq. 35 through decoders g_i (trained by normalised LMS, decoder step first), "
+                        + "difference start, per-sample relative stop and divergence guard, normalised forward "
+                        + "update with layer weights κ_i (eqs. 42-43); no optimiser: β is the learning rate. [B] "
+                        + "has no experiments: every default is tp-sweep's choice (ALGORITHMS.md §3c)",
+                withDefault(concat(runParams(), IterativeKeys.params()), BATCH_SIZE, 32)));
+        register(new MethodDescriptor(DTP_ITERATIVE_LITERAL,
+                "dtp-iterative as Algorithm 1 of Bengio 2020 is printed: the decoder start τ_{i-1} = g_i(τ_i), "
+                        + "decoders trained on clean pairs (dec_noise 0), h_0 = φ(x), no decoder pre-training; the "
+                        + "other keys as dtp-iterative. On a classifier (n_{L-1} > n_L) the decoder start keeps an "
+                        + "O(1) offset in every hidden target (ALGORITHMS.md §3c)",
+                withDefault(withDefault(withDefault(withDefault(withDefault(concat(runParams(),
+                        IterativeKeys.params()), BATCH_SIZE, 32), IterativeKeys.TARGET_INIT, IterativeKeys.DECODER),
+                        IterativeKeys.DEC_NOISE, 0.0), IterativeKeys.INPUT_PHI, true), EPOCHS_FB, 0)));
+    }
+
+    /** True for dtp-iterative and its literal variant (one rule, two sets of defaults). */
+    public static boolean isIterative(String method) {
+        return DTP_ITERATIVE.equals(method) || DTP_ITERATIVE_LITERAL.equals(method);
     }
 
     private Methods() {

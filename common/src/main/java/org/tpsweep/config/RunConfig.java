@@ -32,9 +32,11 @@ public record RunConfig(String method, String dataset, long seed, SortedMap<Stri
         for (String key : given.keySet()) {
             Methods.refuseMissingJacobianKey(m, key, context);
         }
+        IterativeKeys.checkGiven(m, given, context);
         RunConfig config = new RunConfig(method, dataset, seed, m.resolve(Conventions.withDefaults(m, given), context));
         Conventions.validate(config, context);
         LayerFeedbackSchedule.validate(config, context);
+        IterativeKeys.validate(config, context);
         int fileSize = Datasets.trainingFileSize(dataset);
         int heldOut = config.getBoolean(Methods.NO_VAL_SET) ? 0 : Datasets.validationSize(dataset);
         if (fileSize > 0 && config.getInt(Methods.TRAIN_SUBSET) > fileSize - heldOut) {

@@ -6,7 +6,8 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Fully connected network h_i = tanh(W_i h_{i-1} + b_i) for hidden layers i = 1..L−1 and a linear output
+ * Fully connected network h_i = φ(W_i h_{i-1} + b_i) for hidden layers i = 1..L−1 (φ = tanh; dtp-iterative: leaky-ReLU
+ * or tanh, and optionally h_0 = φ(x), {@link #withActivation}) and a linear output
  * layer h_L = a_L (logits). Batch tensors hold one sample per row, so weights are stored input-major:
  * {@code W_i} has shape n_{i-1} × n_i and a_i = h_{i-1} W_i + b_i. A layer may lack its bias (ALGORITHMS.md
  * §1: dfa and ddtp-linear have no b_{L-1}). Layers are numbered 1..L as in the papers.
@@ -16,16 +17,41 @@ public final class DenseNetwork {
     private final INDArray[] weights;
     private final INDArray[] biases;
     private final boolean[] batchNorm;
+    /** φ of the hidden layers (tanh unless {@link #withActivation}). */
+    private final Activation hidden;
+    /** h_0 = φ(x) instead of x (dtp-iterative's {@code input_phi}). */
+    private final boolean inputPhi;
 
     private DenseNetwork(int[] widths, INDArray[] weights, INDArray[] biases) {
-        this(widths, weights, biases, new boolean[weights.length]);
+        this(widths, weights, biases, new boolean[weights.length], Activation.TANH, false);
     }
 
-    private DenseNetwork(int[] widths, INDArray[] weights, INDArray[] biases, boolean[] batchNorm) {
+    private DenseNetwork(int[] widths, INDArray[] weights, INDArray[] biases, boolean[] batchNorm,
+                         Activation hidden, boolean inputPhi) {
         this.widths = widths.clone();
         this.weights = weights;
         this.biases = biases;
         this.batchNorm = batchNorm.clone();
+        this.hidden = hidden;
+        this.inputPhi = inputPhi;
+    }
+
+    /**
+     * This network with hidden nonlinearity {@code phi} and, when {@code inputPhi}, h_0 = φ(x) (dtp-iterative,
+     * ALGORITHMS.md §3c); the weights are shared, not copied.
+     */
+    public DenseNetwork withActivation(Activation phi, boolean inputPhi) {
+        return new DenseNetwork(widths, weights, biases, batchNorm, phi, inputPhi);
+    }
+
+    /** φ of the hidden layers. */
+    public Activation hiddenActivation() {
+        return hidden;
+    }
+
+    /** True when h_0 = φ(x). */
+    public boolean inputPhi() {
+        return inputPhi;
     }
 
     /**
@@ -38,7 +64,7 @@ public final class DenseNetwork {
             throw new IllegalArgumentException("need one BN flag per layer (" + weights.length + "), got "
                     + batchNorm.length);
         }
-        return new DenseNetwork(widths, weights, biases, batchNorm);
+        return new DenseNetwork(widths, weights, biases, batchNorm, hidden, inputPhi);
     }
 
     /** True when layer i (1..L) has BN after its activation. */
@@ -128,7 +154,7 @@ public final class DenseNetwork {
         INDArray[] h = new INDArray[numLayers() + 1];
         INDArray[] pre = new INDArray[numLayers() + 1];
         BatchStandardize[] norms = new BatchStandardize[numLayers() + 1];
-        h[0] = x;
+        h[0] = inputPhi ? hidden.apply(x) : x;
         for (int i = 1; i <= numLayers(); i++) {
             if (batchNorm[i - 1]) {
                 pre[i] = activation(i, h[i - 1]);
@@ -165,6 +191,6 @@ public final class DenseNetwork {
         if (biases[i - 1] != null) {
             a.addiRowVector(biases[i - 1]);
         }
-        return isHidden(i) ? FastTanh.tanhInPlace(a) : a;
+        return isHidden(i) ? hidden.applyInPlace(a) : a;
     }
 }

@@ -79,4 +79,27 @@ public interface LearningRule {
      * {@link #trainsFeedback()}.
      */
     double computeFeedbackGradients(ForwardPass pass);
+
+    /**
+     * True when the rule's update needs no optimiser (dtp-iterative): its gradient buffers hold −ΔW, which the
+     * trainer applies with plain SGD of learning rate 1 (the rule's own keys then set the step size).
+     */
+    default boolean writesUpdates() {
+        return false;
+    }
+
+    /** Epochs of the rule's own pre-training before the first training epoch (dtp-iterative: decoder-only). */
+    default int ownPretrainEpochs() {
+        return 0;
+    }
+
+    /** One step of the rule's own pre-training on {@code pass}; only called when {@link #ownPretrainEpochs()} &gt; 0. */
+    default void ownPretrainStep(ForwardPass pass) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no pre-training of its own");
+    }
+
+    /** The rule's per-epoch diagnostics since the last call, labelled {@code epoch} (empty for most rules). */
+    default List<org.tpsweep.metrics.RuleDiagnostic> flushDiagnostics(int epoch) {
+        return List.of();
+    }
 }

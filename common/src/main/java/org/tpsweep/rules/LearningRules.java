@@ -62,6 +62,8 @@ public final class LearningRules {
         register(Methods.DDTP_RHL, DdtpRhlRule::rhl);
         register(Methods.DDTP_REC, DdtpRhlRule::rec);
         register(Methods.DDTP_CONTROL, DdtpControlRule::create);
+        register(Methods.DTP_ITERATIVE, DtpIterativeRule::create);
+        register(Methods.DTP_ITERATIVE_LITERAL, DtpIterativeRule::create);
     }
 
     private static void register(String method, RuleFactory factory) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.metrics.JacobianStats;
+import org.tpsweep.metrics.RuleDiagnostic;
 
 /**
  * Summarises a run's epochs into a {@link TrainResult}: best epoch = first argmin of validation error (ALGORITHMS.md
@@ -15,6 +16,12 @@ final class TrainResults {
 
     static TrainResult of(RunStatus status, String message, List<EpochMetrics> epochs, List<AngleStats> angles,
                           String selectedDamping, Instant started, List<JacobianStats> jacobians) {
+        return of(status, message, epochs, angles, selectedDamping, started, jacobians, List.of());
+    }
+
+    static TrainResult of(RunStatus status, String message, List<EpochMetrics> epochs, List<AngleStats> angles,
+                          String selectedDamping, Instant started, List<JacobianStats> jacobians,
+                          List<RuleDiagnostic> diagnostics) {
         int best = 0;
         double bestVal = Double.NaN;
         double testAtBest = Double.NaN;
@@ -31,6 +38,6 @@ final class TrainResults {
         double finalTrainLoss = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).trainLoss();
         double secondsPerEpoch = epochs.isEmpty() ? Double.NaN : secondsSum / epochs.size();
         return new TrainResult(status, message, epochs, best, testAtBest, bestVal, finalTrainLoss, secondsPerEpoch,
-                started, Instant.now(), angles, selectedDamping, jacobians);
+                started, Instant.now(), angles, selectedDamping, jacobians, diagnostics);
     }
 }

@@ -22,6 +22,7 @@ import org.tpsweep.data.Split;
 import org.tpsweep.data.TrainTestData;
 import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.metrics.JacobianStats;
+import org.tpsweep.metrics.RuleDiagnostic;
 import org.tpsweep.nn.ForwardPass;
 import org.tpsweep.nn.GaussianNoise;
 import org.tpsweep.nn.Loss;
@@ -113,7 +114,8 @@ public final class Trainer {
         this.shuffle = hooks.order() != null ? hooks.order() : SampleOrder.shuffled(new SplittableRandom(rng.shuffleSeed()));
         this.steps = hooks.steps();
         this.alignment = AlignmentMonitor.of(config, rule, MinibatchOrder.numBatches(train.n(), batchSize));
-        this.forwardOptimizer = forwardOptimizer(config, trainedForwardParameters(config, rule));
+        this.forwardOptimizer = rule.writesUpdates() ? new Sgd(1.0, trainedForwardParameters(config, rule))
+                : forwardOptimizer(config, trainedForwardParameters(config, rule));
         this.layerSchedule = LayerFeedbackSchedule.of(config);
         this.layerOptimizers = rule.trainsFeedback() && scheduleF(config)
                 ? layerOptimizers(config, rule, layerSchedule) : null;
@@ -245,8 +247,12 @@ public final class Trainer {
         List<EpochMetrics> epochs = new ArrayList<>();
         List<AngleStats> angles = new ArrayList<>();
         List<JacobianStats> jacobianStats = new ArrayList<>();
+        List<RuleDiagnostic> diagnostics = new ArrayList<>();
         String selectedDamping = "";
         try {
+            for (int e = 0; e < rule.ownPretrainEpochs(); e++) {
+                ownPretrainEpoch();
+            }
             if (rule.trainsFeedback()) {
                 int pretrain = scheduleF(config) ? feedbackIterations : config.getInt(Methods.EPOCHS_FB);
                 for (int e = 0; e < pretrain; e++) {
@@ -280,6 +286,7 @@ public final class Trainer {
                 if (jacobians != null) {
                     jacobianStats.addAll(jacobians.measure(epoch));
                 }
+                diagnostics.addAll(rule.flushDiagnostics(epoch));
                 EpochMetrics m = new EpochMetrics(epoch, lossAndError[0], lossAndError[1], val.loss(), val.error(),
                         tst.loss(), tst.error(), seconds, fbSeconds, val.batchAveragedError(),
                         tst.batchAveragedError());
@@ -289,7 +296,7 @@ public final class Trainer {
                     return TrainResults.of(RunStatus.STOPPED, String.format("early stop after epoch %d: training "
                             + "accuracy %.4f < %.2f", epoch, 1 - lossAndError[1],
                             Datasets.earlyStopAccuracy(config.dataset())), epochs, angles, selectedDamping, started,
-                            jacobianStats);
+                            jacobianStats, diagnostics);
                 }
                 if (epoch == DAMPING_SEARCH_EPOCH && config.getBoolean(Methods.GN_DAMPING_SEARCH)) {
                     DampingSearch.Outcome found = DampingSearch.run(rule, train, batchSize, dtype, lossFunction,
@@ -299,10 +306,11 @@ public final class Trainer {
                     break;
                 }
             }
-            return TrainResults.of(RunStatus.OK, "", epochs, angles, selectedDamping, started, jacobianStats);
+            return TrainResults.of(RunStatus.OK, "", epochs, angles, selectedDamping, started, jacobianStats,
+                    diagnostics);
         } catch (Divergence d) {
             return TrainResults.of(RunStatus.DIVERGED, d.getMessage(), epochs, angles, selectedDamping, started,
-                    jacobianStats);
+                    jacobianStats, diagnostics);
         }
     }
 
@@ -354,6 +362,18 @@ public final class Trainer {
             }
         }
         return new double[] {lossSum / batches, errorSum / batches};
+    }
+
+    /** One epoch of the rule's own pre-training (dtp-iterative's decoder-only epochs): a forward pass and a step per minibatch. */
+    private void ownPretrainEpoch() {
+        int[] order = shuffle.nextPass(train.n());
+        int batches = MinibatchOrder.numBatches(train.n(), batchSize);
+        for (int j = 0; j < batches; j++) {
+            try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
+                Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
+                rule.ownPretrainStep(rule.network().forward(batch.x()));
+            }
+        }
     }
 
     /** One feedback-only epoch: a forward pass and one feedback step per minibatch. */

@@ -74,6 +74,10 @@ public final class TrainCommand implements Callable<Integer> {
             out.println(epochLine(m));
             out.flush();
         });
+        for (org.tpsweep.metrics.RuleDiagnostic d : r.diagnostics()) {     // dtp-iterative's, table diagnostics
+            out.println(String.format(Locale.ROOT, "  diagnostic epoch %d layer %d %s %.6g", d.epoch(), d.layer(),
+                    d.name(), d.value()));
+        }
         out.println(resultLine(r));
         out.flush();
         return r.status() == RunStatus.FAILED ? TpSweep.FAILED : 0;

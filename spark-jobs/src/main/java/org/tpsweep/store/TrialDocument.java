@@ -26,7 +26,8 @@ import org.tpsweep.config.ParamDef;
  * {@link TrialRows trials-table} columns (the hyperparameters of its own method only), plus
  * {@code epoch_metrics} (an array of objects with the epochs table's per-epoch columns) and
  * {@code angle_stats} (an array of objects with the angles table's columns after {@code trial_id}) and
- * {@code jacobian_stats} (likewise for the jacobians table; absent in documents of older versions). Timestamps are strings in {@value #TIMESTAMP_FORMAT}
+ * {@code jacobian_stats} (likewise for the jacobians table; absent in documents of older versions) and
+ * {@code rule_diagnostics} (likewise for the diagnostics table; absent in older documents). Timestamps are strings in {@value #TIMESTAMP_FORMAT}
  * (UTC); a non-finite number is the string {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"}, which
  * Spark's JSON reader turns back into the double. {@link #readSchema} reads these documents with Spark.
  */
@@ -39,6 +40,8 @@ public final class TrialDocument {
     public static final String ANGLES = "angle_stats";
     /** Name of the Jacobian-conditions array. */
     public static final String JACOBIANS = "jacobian_stats";
+    /** Name of the rule-diagnostics array (dtp-iterative's; absent in documents of older versions). */
+    public static final String DIAGNOSTICS = "rule_diagnostics";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern(TIMESTAMP_FORMAT).withZone(ZoneOffset.UTC);
@@ -64,6 +67,10 @@ public final class TrialDocument {
         for (Row r : TrialRows.jacobianRows(o)) {
             put(jacobians.addObject(), TrialRows.jacobianFields().toArray(StructField[]::new), r, 1);
         }
+        ArrayNode diagnostics = doc.putArray(DIAGNOSTICS);
+        for (Row r : TrialRows.diagnosticRows(o)) {
+            put(diagnostics.addObject(), TrialRows.diagnosticFields().toArray(StructField[]::new), r, 1);
+        }
         try {
             return JSON.writeValueAsString(doc);
         } catch (JsonProcessingException e) {
@@ -83,9 +90,10 @@ public final class TrialDocument {
      */
     public static StructType readSchema(Map<String, ParamDef> params) {
         List<StructField> f = new ArrayList<>(List.of(TrialRows.trialsSchema(params).fields()));
-        if (params.containsKey(EPOCHS) || params.containsKey(ANGLES) || params.containsKey(JACOBIANS)) {
-            throw new IllegalStateException("a hyperparameter clashes with " + EPOCHS + ", " + ANGLES + " or "
-                    + JACOBIANS);
+        if (params.containsKey(EPOCHS) || params.containsKey(ANGLES) || params.containsKey(JACOBIANS)
+                || params.containsKey(DIAGNOSTICS)) {
+            throw new IllegalStateException("a hyperparameter clashes with " + EPOCHS + ", " + ANGLES + ", "
+                    + JACOBIANS + " or " + DIAGNOSTICS);
         }
         f.add(DataTypes.createStructField(EPOCHS, DataTypes.createArrayType(
                 DataTypes.createStructType(TrialRows.epochFields())), true));
@@ -93,6 +101,8 @@ public final class TrialDocument {
                 DataTypes.createStructType(TrialRows.angleFields())), true));
         f.add(DataTypes.createStructField(JACOBIANS, DataTypes.createArrayType(
                 DataTypes.createStructType(TrialRows.jacobianFields())), true));
+        f.add(DataTypes.createStructField(DIAGNOSTICS, DataTypes.createArrayType(
+                DataTypes.createStructType(TrialRows.diagnosticFields())), true));
         return DataTypes.createStructType(f);
     }
 

@@ -58,7 +58,7 @@ public final class MemoryEstimate {
         long layers = c.getInt(Methods.NUM_HIDDEN);
         long h = c.getInt(Methods.SIZE_HIDDEN);
         long weights = in * h + (layers - 1) * h * h + h * out + layers * h + out;
-        if (c.has(Methods.LR_FB)) {
+        if (c.has(Methods.LR_FB) || Methods.isIterative(c.method())) {      // feedback maps or decoders
             weights *= 2;
         }
         if (c.has(Methods.SIZE_HIDDEN_FB)) {

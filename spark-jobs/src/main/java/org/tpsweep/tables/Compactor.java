@@ -38,7 +38,7 @@ import org.tpsweep.train.RunStatus;
 /**
  * Rebuilds the tables of an output folder from its per-trial results: Spark reads {@code OUT/trials/*.json}
  * ({@link TrialDocument}, {@link TrialFiles}) once (cached for every table made from it), keeps the trials of the plan, and
- * writes {@code trials}, {@code epochs}, {@code angles}, {@code jacobians} and the {@link Aggregates} tables
+ * writes {@code trials}, {@code epochs}, {@code angles}, {@code jacobians}, {@code diagnostics} and the {@link Aggregates} tables
  * ({@code jacobians_summary}, {@code summary}, {@code paired}, {@code histograms}), each staged and then committed by {@link OutputTables}, trials last.
  * The tables after the trials table are written by concurrent Spark jobs. Row counts come from an observation of
  * the trials table's write, not from extra passes; a table it finds empty is written without computing it. The
@@ -135,6 +135,8 @@ public final class Compactor {
                     "trial_id", "epoch", "layer", "reference")));
             pending.add(jobs.submit(() -> output.stage(OutputTables.JACOBIANS,
                     nonEmpty(jacobiansOf(docs), rows.jacobians()), "trial_id", "epoch", "layer")));
+            pending.add(jobs.submit(() -> output.stage(OutputTables.DIAGNOSTICS, diagnosticsOf(docs),
+                    "trial_id", "epoch", "layer", "name")));
             pending.add(jobs.submit(() -> output.stage(OutputTables.JACOBIANS_SUMMARY,
                     nonEmpty(Aggregates.jacobianSummary(docs.select(col("trial_id"), col("config_id"), col("method"),
                             col("dataset"), explode(col(TrialDocument.JACOBIANS)).as("j"))
@@ -240,6 +242,11 @@ public final class Compactor {
         return docs.select(col("trial_id"), explode(col(TrialDocument.JACOBIANS)).as("j"))
                 .select("trial_id", "j.epoch", "j.layer", "j.trace_mean", "j.trace_std", "j.positive_share_mean",
                         "j.positive_share_std", "j.n");
+    }
+
+    private static Dataset<Row> diagnosticsOf(Dataset<Row> docs) {
+        return docs.select(col("trial_id"), explode(col(TrialDocument.DIAGNOSTICS)).as("d"))
+                .select("trial_id", "d.epoch", "d.layer", "d.name", "d.value");
     }
 
     private static List<SweepJob.FailedTrial> failedTrials(Dataset<Row> trials) {

@@ -32,6 +32,7 @@ import org.tpsweep.sweep.SweepPlan;
  * OUT/angles.parquet        trials.parquet last
  * OUT/jacobians.parquet
  * OUT/jacobians_summary.parquet
+ * OUT/diagnostics.parquet
  * OUT/summary.parquet
  * OUT/paired.parquet
  * OUT/histograms.parquet
@@ -55,6 +56,8 @@ public final class OutputTables implements AutoCloseable {
     public static final String JACOBIANS = "jacobians.parquet";
     /** File name of the Jacobian conditions per configuration × epoch × layer over seeds. */
     public static final String JACOBIANS_SUMMARY = "jacobians_summary.parquet";
+    /** File name of the rules' own per-epoch diagnostics (dtp-iterative's; empty for other rules). */
+    public static final String DIAGNOSTICS = "diagnostics.parquet";
     /** File name of the per-configuration summary table. */
     public static final String SUMMARY = "summary.parquet";
     /** File name of the paired-comparison table. */
@@ -62,8 +65,8 @@ public final class OutputTables implements AutoCloseable {
     /** File name of the sensitivity-histogram table. */
     public static final String HISTOGRAMS = "histograms.parquet";
     /** Every table, in commit order (trials last). */
-    public static final List<String> TABLES = List.of(EPOCHS, ANGLES, JACOBIANS, JACOBIANS_SUMMARY, SUMMARY, PAIRED,
-            HISTOGRAMS, TRIALS);
+    public static final List<String> TABLES = List.of(EPOCHS, ANGLES, JACOBIANS, JACOBIANS_SUMMARY, DIAGNOSTICS,
+            SUMMARY, PAIRED, HISTOGRAMS, TRIALS);
     /** The report folder (written by the report command); deleted with the results by {@code --fresh}. */
     public static final String REPORT = "report";
 

@@ -18,12 +18,13 @@ import org.tpsweep.config.ParamDef;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.metrics.AngleStats;
 import org.tpsweep.metrics.JacobianStats;
+import org.tpsweep.metrics.RuleDiagnostic;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.train.EpochMetrics;
 import org.tpsweep.train.TrainResult;
 
 /**
- * Schemas of the {@code trials}, {@code epochs}, {@code angles} and {@code jacobians} tables and the conversion of a
+ * Schemas of the {@code trials}, {@code epochs}, {@code angles}, {@code jacobians} and {@code diagnostics} tables and the conversion of a
  * {@link TrialOutcome} into their rows.
  *
  * <p>{@code trials}: {@code trial_id, config_id, sensitivity_draw} (true for the draws of a sensitivity study;
@@ -48,6 +49,11 @@ import org.tpsweep.train.TrainResult;
  * trace_mean, trace_std, positive_share_mean, positive_share_std, n}: [F]'s Jacobian conditions (option
  * {@code jacobians}), mean and population std over the trial's {@code n} evaluation minibatches of tr(J_f J_g) and
  * of the share of its eigenvalues with real part &gt; 0 (NaN where M was not finite).
+ *
+ * <p>{@code diagnostics}: {@code trial_id, epoch, layer} (0 = the whole network){@code , name, value}: a rule's own
+ * per-epoch diagnostics, in long form (dtp-iterative: {@code sweeps_mean, sweeps_max, tmax_share,
+ * guard_restored_share, stop_ratio} at layer 0, {@code inversion_residual} for layers 2..L, {@code kappa_mean} for
+ * layers 1..L; README "Iterative DTP"). NaN where no sample gave a finite value.
  */
 public final class TrialRows {
     /** Columns that identify a trial, first in the epochs table. */
@@ -237,6 +243,32 @@ public final class TrialRows {
         for (JacobianStats j : o.result().jacobians()) {
             rows.add(RowFactory.create(o.config().trialId(), j.epoch(), j.layer(), j.traceMean(), j.traceStd(),
                     j.positiveShareMean(), j.positiveShareStd(), j.n()));
+        }
+        return rows;
+    }
+
+    /** Schema of the diagnostics table: trial_id, then {@link #diagnosticFields()}. */
+    public static StructType diagnosticsSchema() {
+        List<StructField> f = new ArrayList<>();
+        f.add(DataTypes.createStructField("trial_id", DataTypes.StringType, false));
+        f.addAll(diagnosticFields());
+        return DataTypes.createStructType(f);
+    }
+
+    /** The fields of the diagnostics table after {@code trial_id}. */
+    public static List<StructField> diagnosticFields() {
+        return List.of(
+                DataTypes.createStructField("epoch", DataTypes.IntegerType, false),
+                DataTypes.createStructField("layer", DataTypes.IntegerType, false),
+                DataTypes.createStructField("name", DataTypes.StringType, false),
+                DataTypes.createStructField("value", DataTypes.DoubleType, false));
+    }
+
+    /** The diagnostics-table rows of {@code o}, one per epoch × layer × name (none for rules without them). */
+    public static List<Row> diagnosticRows(TrialOutcome o) {
+        List<Row> rows = new ArrayList<>();
+        for (RuleDiagnostic d : o.result().diagnostics()) {
+            rows.add(RowFactory.create(o.config().trialId(), d.epoch(), d.layer(), d.name(), d.value()));
         }
         return rows;
     }

@@ -99,8 +99,8 @@ public class SweepJobTest {
             assertTrue(printed.contains(table), table + " in\n" + printed);
         }
         assertEquals(Set.of("trials.parquet", "epochs.parquet", "angles.parquet", "jacobians.parquet",
-                "jacobians_summary.parquet", "summary.parquet", "paired.parquet", "histograms.parquet", "sweep.json",
-                "trials"), visibleNames(out));
+                "jacobians_summary.parquet", "diagnostics.parquet", "summary.parquet", "paired.parquet",
+                "histograms.parquet", "sweep.json", "trials"), visibleNames(out));
 
         SparkSession spark = reader();
         SweepPlan plan = SweepPlan.expand(SweepSpec.parse(SPEC, "two.yaml", "two"));

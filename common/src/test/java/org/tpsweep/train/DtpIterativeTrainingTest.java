@@ -1,0 +1,90 @@
+package org.tpsweep.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tpsweep.config.IterativeKeys;
+import org.tpsweep.config.Methods;
+import org.tpsweep.config.RunConfig;
+import org.tpsweep.data.DataDirectory;
+import org.tpsweep.data.DatasetCache;
+import org.tpsweep.data.TrainTestData;
+import org.tpsweep.metrics.RuleDiagnostic;
+
+/**
+ * dtp-iterative in the training loop on real MNIST: check 9 (same seed → identical per-epoch metrics and
+ * diagnostics), check 10 (both presets lower the training loss of a subset within two epochs), the options
+ * running end to end, and the per-epoch diagnostics.
+ */
+class DtpIterativeTrainingTest {
+
+    private static TrainTestData mnist() {
+        return DatasetCache.get("mnist", DataDirectory.resolve());
+    }
+
+    private static RunConfig small(String method, long seed, Map<String, Object> extra) {
+        Map<String, Object> p = new HashMap<>(Map.of(Methods.EPOCHS, 2, Methods.TRAIN_SUBSET, 320,
+                Methods.NUM_HIDDEN, 2, Methods.SIZE_HIDDEN, 32, IterativeKeys.T_MAX, 30));
+        p.putAll(extra);
+        return RunConfig.of(method, "mnist", seed, p);
+    }
+
+    @Test
+    void sameSeedGivesIdenticalEpochMetricsAndDiagnostics() {
+        RunConfig c = small(Methods.DTP_ITERATIVE, 7, Map.of());
+        TrainResult a = new Trainer(c, mnist()).train(EpochListener.NONE);
+        TrainResult b = new Trainer(c, mnist()).train(EpochListener.NONE);
+        assertEquals(RunStatus.OK, a.status(), a.message());
+        assertEquals(a.epochs(), b.epochs().stream().map(m -> new EpochMetrics(m.epoch(), m.trainLoss(),
+                m.trainError(), m.valLoss(), m.valError(), m.testLoss(), m.testError(), a.epochs().get(m.epoch() - 1)
+                .seconds(), a.epochs().get(m.epoch() - 1).feedbackSeconds(), m.valErrorBatchAveraged(),
+                m.testErrorBatchAveraged())).toList(), "identical metrics apart from wall time");
+        assertEquals(a.diagnostics(), b.diagnostics());
+        TrainResult other = new Trainer(small(Methods.DTP_ITERATIVE, 8, Map.of()), mnist()).train(EpochListener.NONE);
+        assertTrue(other.epochs().get(0).trainLoss() != a.epochs().get(0).trainLoss(), "another seed, another run");
+    }
+
+    @Test
+    void diagnosticsArePerEpochAndInRange() {
+        TrainResult r = new Trainer(small(Methods.DTP_ITERATIVE, 3, Map.of()), mnist()).train(EpochListener.NONE);
+        List<RuleDiagnostic> d = r.diagnostics();
+        int layers = 3;
+        assertEquals(2 * (5 + (layers - 1) + layers), d.size(), d.toString());
+        for (RuleDiagnostic x : d) {
+            switch (x.name()) {
+                case "sweeps_mean", "sweeps_max" -> assertTrue(x.value() >= 1 && x.value() <= 30, x.toString());
+                case "tmax_share", "guard_restored_share" -> assertTrue(x.value() >= 0 && x.value() <= 1, x.toString());
+                case "kappa_mean" -> assertTrue(x.layer() < layers || x.value() == 1.0, x.toString());
+                default -> assertTrue(Double.isFinite(x.value()) && x.value() >= 0, x.toString());
+            }
+        }
+    }
+
+    @Test
+    void everyRefinementOptionTrainsEndToEnd() {
+        for (Map<String, Object> o : List.<Map<String, Object>>of(
+                Map.of(IterativeKeys.SCHEME, IterativeKeys.SEQUENTIAL),
+                Map.of(IterativeKeys.REFINE, IterativeKeys.EQ27),
+                Map.of(IterativeKeys.REFINE, IterativeKeys.EQ27_34),
+                Map.of(IterativeKeys.REFINE, IterativeKeys.EQ27_THEN_35),
+                Map.of(IterativeKeys.LAYER_WEIGHTS, IterativeKeys.CONVEX, IterativeKeys.REDUCTION, IterativeKeys.MEAN,
+                        Methods.TARGET_STEPSIZE, 1.0),
+                Map.of(IterativeKeys.ACTIVATION, IterativeKeys.TANH, IterativeKeys.DIVERGENCE_GUARD, false))) {
+            Map<String, Object> p = new HashMap<>(o);
+            p.put(Methods.EPOCHS, 1);
+            TrainResult r = new Trainer(small(Methods.DTP_ITERATIVE, 5, p), mnist()).train(EpochListener.NONE);
+            assertEquals(RunStatus.OK, r.status(), o + ": " + r.message());
+            assertTrue(r.epochs().get(0).testError() < 0.9, o + ": " + r.epochs().get(0));
+        }
+    }
+
+    @Test
+    void bothPresetsLowerTheTrainingLossWithinTwoEpochs() {
+        TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE_LITERAL, Map.of());
+    }
+}

@@ -1,0 +1,69 @@
+package org.tpsweep.tables;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tpsweep.cli.TpSweep;
+import org.tpsweep.spark.SweepJobTest;
+import org.tpsweep.sweep.SweepPlan;
+import org.tpsweep.sweep.SweepSpec;
+
+/**
+ * A local sweep of bp and dtp-iterative on the real MNIST: diagnostics.parquet holds dtp-iterative's per-epoch
+ * diagnostics (ALGORITHMS.md §3c) in long form, one row per trial × epoch × layer × name, and none for bp.
+ */
+@Tag("spark")
+public class DiagnosticsTableTest {
+    static final String SPEC = """
+            name: diag
+            dataset: mnist
+            seeds: [1]
+            defaults: {epochs: 2, train_subset: 128, num_hidden: 2, size_hidden: 16, batch_size: 32}
+            methods:
+              bp: {}
+              dtp-iterative: {t_max: 20, epochs_fb: 1}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    @AfterAll
+    static void stop() {
+        SweepJobTest.stop();
+    }
+
+    @Test
+    void diagnosticsTableHasOneRowPerTrialEpochLayerAndName() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("diag.yaml"), SPEC);
+        Path out = tmp.resolve("out");
+        StringWriter so = new StringWriter();
+        StringWriter se = new StringWriter();
+        System.setProperty("spark.ui.enabled", "false");
+        int code = TpSweep.execute(new String[] {"run", spec.toString(), "--out", out.toString(), "--master",
+                "local[2]", "--quiet"}, new PrintWriter(so, true), new PrintWriter(se, true));
+        assertEquals(0, code, so + "\n" + se);
+        SparkSession spark = SweepJobTest.reader();
+        var table = spark.read().parquet(out.resolve("diagnostics.parquet").toString());
+        assertEquals(List.of("trial_id", "epoch", "layer", "name", "value"), List.of(table.columns()));
+        List<Row> rows = table.orderBy("epoch", "layer", "name").collectAsList();
+        int layers = 3;
+        assertEquals(2 * (5 + (layers - 1) + layers), rows.size(), rows.toString());
+        String iterative = SweepPlan.expand(SweepSpec.parse(SPEC, "diag.yaml", "diag")).trials().stream()
+                .filter(c -> c.method().equals("dtp-iterative")).findFirst().orElseThrow().trialId();
+        assertTrue(rows.stream().allMatch(r -> r.getString(0).equals(iterative)), "dtp-iterative only");
+        assertEquals(List.of("guard_restored_share", "stop_ratio", "sweeps_max", "sweeps_mean", "tmax_share"),
+                rows.stream().filter(r -> r.getInt(1) == 1 && r.getInt(2) == 0).map(r -> r.getString(3)).toList());
+        assertTrue(rows.stream().filter(r -> r.getString(3).equals("sweeps_max")).allMatch(r -> r.getDouble(4) <= 20));
+    }
+}
