@@ -64,6 +64,22 @@ public class SweepJobTest {
                 .config("spark.sql.shuffle.partitions", "2").getOrCreate();
     }
 
+    /**
+     * Runs {@code tp-sweep run SPEC --out OUT --master local[2]} (then {@code extra}) in this JVM, the UI off;
+     * fails unless it exits 0; returns what it printed.
+     */
+    public static String runCli(Path spec, Path out, String... extra) {
+        StringWriter so = new StringWriter();
+        StringWriter se = new StringWriter();
+        System.setProperty("spark.ui.enabled", "false");
+        List<String> args = new ArrayList<>(List.of("run", spec.toString(), "--out", out.toString(), "--master",
+                "local[2]"));
+        args.addAll(List.of(extra));
+        int code = TpSweep.execute(args.toArray(String[]::new), new PrintWriter(so, true), new PrintWriter(se, true));
+        assertEquals(0, code, so + "\n" + se);
+        return so.toString();
+    }
+
     @AfterAll
     public static void stop() {
         if (SparkSession.getDefaultSession().isDefined()) {
@@ -82,13 +98,7 @@ public class SweepJobTest {
     void twoTrialSweepThroughTheCliWritesEveryTable() throws Exception {
         Path spec = Files.writeString(tmp.resolve("two.yaml"), SPEC);
         Path out = tmp.resolve("out");
-        StringWriter so = new StringWriter();
-        StringWriter se = new StringWriter();
-        System.setProperty("spark.ui.enabled", "false");
-        int code = TpSweep.execute(new String[] {"run", spec.toString(), "--out", out.toString(), "--master", "local[2]"},
-                new PrintWriter(so, true), new PrintWriter(se, true));
-        assertEquals(0, code, so + "\n" + se);
-        String printed = so.toString();
+        String printed = runCli(spec, out);
         assertTrue(printed.matches("(?s).*  1/2 trials done \\((ok|failed) 1.*\\)  \\d+s elapsed  ETA \\d+s\\n.*"),
                 printed);
         assertTrue(printed.contains("2/2 trials done (ok 2, diverged 0, stopped 0, failed 0)"), printed);

@@ -3,8 +3,6 @@ package org.tpsweep.tables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tpsweep.cli.TpSweep;
 import org.tpsweep.spark.SweepJobTest;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.sweep.SweepSpec;
@@ -47,12 +44,7 @@ public class DiagnosticsTableTest {
     void diagnosticsTableHasOneRowPerTrialEpochLayerAndName() throws Exception {
         Path spec = Files.writeString(tmp.resolve("diag.yaml"), SPEC);
         Path out = tmp.resolve("out");
-        StringWriter so = new StringWriter();
-        StringWriter se = new StringWriter();
-        System.setProperty("spark.ui.enabled", "false");
-        int code = TpSweep.execute(new String[] {"run", spec.toString(), "--out", out.toString(), "--master",
-                "local[2]", "--quiet"}, new PrintWriter(so, true), new PrintWriter(se, true));
-        assertEquals(0, code, so + "\n" + se);
+        SweepJobTest.runCli(spec, out, "--quiet");
         SparkSession spark = SweepJobTest.reader();
         var table = spark.read().parquet(out.resolve("diagnostics.parquet").toString());
         assertEquals(List.of("trial_id", "epoch", "layer", "name", "value"), List.of(table.columns()));

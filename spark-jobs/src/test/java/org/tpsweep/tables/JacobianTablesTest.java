@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tpsweep.cli.TpSweep;
 import org.tpsweep.sweep.SweepPlan;
 import org.tpsweep.sweep.SweepSpec;
 
@@ -58,17 +55,12 @@ public class JacobianTablesTest {
     void jacobiansTablesHaveOneRowPerTrialEpochAndLayer() throws Exception {
         Path spec = Files.writeString(tmp.resolve("jac.yaml"), SPEC);
         Path out = tmp.resolve("out");
-        StringWriter so = new StringWriter();
-        StringWriter se = new StringWriter();
-        System.setProperty("spark.ui.enabled", "false");
-        int code = TpSweep.execute(new String[] {"run", spec.toString(), "--out", out.toString(), "--master",
-                "local[2]", "--quiet"}, new PrintWriter(so, true), new PrintWriter(se, true));
-        assertEquals(0, code, so + "\n" + se);
+        String printed = SweepJobTest.runCli(spec, out, "--quiet");
         int trials = 2;
         int epochs = 2;
         int layers = 3;
         int rows = trials * (epochs + 1) * (layers - 1);
-        assertTrue(so.toString().contains("jacobians.parquet (" + rows + " rows"), so.toString());
+        assertTrue(printed.contains("jacobians.parquet (" + rows + " rows"), printed);
 
         SparkSession spark = SweepJobTest.reader();
         List<Row> j = spark.read().parquet(out.resolve("jacobians.parquet").toString())
