@@ -292,6 +292,15 @@ public final class SparkSessions {
     }
 
     private static int wholeGpus(String value, String name) {
+        return wholeAtLeastOne(value, name, "a number of GPUs");
+    }
+
+    /**
+     * {@code value} of setting {@code name} as a whole number ≥ 1.
+     *
+     * @throws ConfigException "NAME VALUE is not WHAT; allowed: a whole number ≥ 1"
+     */
+    static int wholeAtLeastOne(String value, String name, String what) {
         try {
             int n = Integer.parseInt(value.trim());
             if (n >= 1) {
@@ -300,7 +309,7 @@ public final class SparkSessions {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException(name + " " + value + " is not a number of GPUs; allowed: a whole number ≥ 1");
+        throw new ConfigException(name + " " + value + " is not " + what + "; allowed: a whole number ≥ 1");
     }
 
     private static double taskGpus(String value) {

@@ -33,7 +33,8 @@ public record TaskMemory(long jvmBytes, int tasks, String raise) {
      * bytes of heap and {@code processors} processors (pure).
      */
     static TaskMemory of(String master, Map<String, String> settings, long maxMemory, int processors) {
-        int taskCpus = positive(settings.getOrDefault("spark.task.cpus", "1"), "spark.task.cpus");
+        int taskCpus = SparkSessions.wholeAtLeastOne(settings.getOrDefault("spark.task.cpus", "1"), "spark.task.cpus",
+                "a number of CPUs");
         Matcher local = LOCAL.matcher(master);
         if (local.matches()) {
             int threads = local.group(1) == null ? 1 : local.group(1).equals("*") ? processors
@@ -54,20 +55,9 @@ public record TaskMemory(long jvmBytes, int tasks, String raise) {
         } catch (NumberFormatException e) {
             throw new ConfigException("spark.executor.memory = " + memory + " is not a size; allowed: e.g. 4g or 4096m");
         }
-        int cores = positive(settings.getOrDefault("spark.executor.cores", "1"), "spark.executor.cores");
+        int cores = SparkSessions.wholeAtLeastOne(settings.getOrDefault("spark.executor.cores", "1"),
+                "spark.executor.cores", "a number of cores");
         return new TaskMemory(bytes, Math.max(1, cores / taskCpus), "raise spark.executor.memory (now " + memory
                 + ") or run fewer trials per executor (spark.executor.cores ÷ spark.task.cpus)");
-    }
-
-    private static int positive(String value, String key) {
-        try {
-            int v = Integer.parseInt(value.trim());
-            if (v >= 1) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw new ConfigException(key + " = " + value + " is not allowed; allowed: a whole number ≥ 1");
     }
 }

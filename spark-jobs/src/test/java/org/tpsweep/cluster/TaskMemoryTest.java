@@ -44,6 +44,7 @@ class TaskMemoryTest {
         assertTrue(assertThrows(ConfigException.class, () -> TaskMemory.of("yarn",
                 Map.of("spark.executor.memory", "lots"), GIB, 1)).getMessage().contains("spark.executor.memory = lots"));
         assertTrue(assertThrows(ConfigException.class, () -> TaskMemory.of("local[*]",
-                Map.of("spark.task.cpus", "0"), GIB, 1)).getMessage().contains("spark.task.cpus = 0"));
+                Map.of("spark.task.cpus", "0"), GIB, 1)).getMessage()
+                .contains("spark.task.cpus 0 is not a number of CPUs; allowed: a whole number ≥ 1"));
     }
 }
