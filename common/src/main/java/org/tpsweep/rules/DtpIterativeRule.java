@@ -140,6 +140,17 @@ public final class DtpIterativeRule extends ForwardRule {
         diagnostics.add(maps, a, lastTargets, lastKappa);
     }
 
+    /**
+     * S2–S5 with the current decoders, no decoder step (S1) and no diagnostics: the targets and update this
+     * minibatch would get from frozen decoders, for analysis passes.
+     */
+    @Override
+    public void computeFrozenForwardGradients(ForwardPass pass, INDArray lossGradient) {
+        INDArray[] a = preActivations(pass);
+        INDArray tauL = a[net.numLayers()].sub(lossGradient.mul(beta * pass.batchSize()));
+        update(pass, a, targets.compute(a, tauL).tau());
+    }
+
     /** a_i = h_{i-1} W_i + b_i for i = 1..L (a_L = the logits). */
     INDArray[] preActivations(ForwardPass pass) {
         int layers = net.numLayers();

@@ -74,6 +74,15 @@ public interface LearningRule {
     void computeForwardGradients(ForwardPass pass, INDArray lossGradient);
 
     /**
+     * The forward-parameter gradients of {@link #computeForwardGradients} for an analysis pass with every weight
+     * frozen ([M]'s λ search): writes the same buffers but changes no other state of the rule. Rules whose step
+     * trains something itself (dtp-iterative's decoder step S1) override it.
+     */
+    default void computeFrozenForwardGradients(ForwardPass pass, INDArray lossGradient) {
+        computeForwardGradients(pass, lossGradient);
+    }
+
+    /**
      * Writes the feedback-parameter gradients of this minibatch, all computed with the current (pre-step)
      * feedback weights, and returns the feedback loss summed over trained layers. Only called when
      * {@link #trainsFeedback()}.

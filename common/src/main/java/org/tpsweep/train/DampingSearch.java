@@ -60,7 +60,7 @@ final class DampingSearch {
                 Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
                 ForwardPass pass = net.forward(batch.x());
                 LossResult r = loss.evaluate(pass.logits(), batch.targets(), true);
-                rule.computeForwardGradients(pass, r.gradient().dup());
+                rule.computeFrozenForwardGradients(pass, r.gradient().dup());
                 for (int c = 0; c < CANDIDATES.length; c++) {
                     double lambda = CANDIDATES[c];
                     gnt.compute(pass, r.gradient(), i -> lambda);

@@ -3,6 +3,7 @@ package org.tpsweep.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,9 @@ import org.tpsweep.config.RunConfig;
 import org.tpsweep.data.DataDirectory;
 import org.tpsweep.data.DatasetCache;
 import org.tpsweep.data.TrainTestData;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tpsweep.metrics.RuleDiagnostic;
+import org.tpsweep.rules.DtpIterativeRule;
 
 /**
  * dtp-iterative in the training loop on real MNIST: check 9 (same seed → identical per-epoch metrics and
@@ -86,5 +89,31 @@ class DtpIterativeTrainingTest {
     void bothPresetsLowerTheTrainingLossWithinTwoEpochs() {
         TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE, Map.of());
         TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE_LITERAL, Map.of());
+    }
+
+    /** [M]'s λ search is a frozen pass: with dtp-iterative it must not take the decoder step S1. */
+    @Test
+    void theDampingSearchPassLeavesTheDecodersAsTheyWere() {
+        RunConfig c = small(Methods.DTP_ITERATIVE, 4, Map.of(Methods.EPOCHS, 4, Methods.GN_DAMPING_SEARCH, true,
+                IterativeKeys.ACTIVATION, IterativeKeys.TANH));
+        Trainer t = new Trainer(c, mnist());
+        DtpIterativeRule rule = (DtpIterativeRule) t.rule();
+        int layers = rule.network().numLayers();
+        List<INDArray> beforeSearch = new ArrayList<>();
+        TrainResult r = t.train(m -> {
+            if (m.epoch() == 3) {
+                for (int i = 2; i <= layers; i++) {
+                    beforeSearch.add(rule.maps().omega(i).dup());
+                    beforeSearch.add(rule.maps().omegaBias(i).dup());
+                }
+            }
+        });
+        assertEquals(RunStatus.OK, r.status(), r.message());
+        assertEquals(3, r.epochsCompleted(), "the run ends after the search");
+        assertEquals(layers - 1, org.tpsweep.config.ParamDef.parseList(r.selectedDamping()).length);
+        for (int i = 2; i <= layers; i++) {
+            assertEquals(beforeSearch.get(2 * (i - 2)), rule.maps().omega(i), "Ω_" + i);
+            assertEquals(beforeSearch.get(2 * (i - 2) + 1), rule.maps().omegaBias(i), "decoder bias " + i);
+        }
     }
 }
