@@ -90,7 +90,8 @@ public final class SummaryTable {
             }
             out.printf(Locale.ROOT, "  best by mean validation error (%s %%): %s(config %s): test error %s %% (mean ± std "
                             + "over %s), [M]'s batch-averaged %s %%%n", percent(b.validationMean()), params, b.configId(),
-                    meanStd(b), b.n() < b.trials() ? b.n() + " of " + b.trials() + " seeds" : b.n() + " seeds",
+                    meanStd(b), (b.n() < b.trials() ? b.n() + " of " + b.trials() : Long.toString(b.n()))
+                            + (b.trials() == 1 ? " seed" : " seeds"),
                     percent(b.batchAveragedMean()));
         }
         if (g.median() == null) {
