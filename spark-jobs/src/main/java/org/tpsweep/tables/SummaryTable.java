@@ -88,10 +88,12 @@ public final class SummaryTable {
             for (Map.Entry<String, Object> e : b.parameters().entrySet()) {
                 params.append(e.getKey()).append('=').append(ConfigurationSummary.valueText(e.getValue())).append(' ');
             }
-            out.printf(Locale.ROOT, "  best by mean validation error (%s %%): %s(config %s): test error %s %% (mean ± std "
-                            + "over %s), [M]'s batch-averaged %s %%%n", percent(b.validationMean()), params, b.configId(),
-                    meanStd(b), (b.n() < b.trials() ? b.n() + " of " + b.trials() : Long.toString(b.n()))
-                            + (b.trials() == 1 ? " seed" : " seeds"),
+            String seeds = (b.n() < b.trials() ? b.n() + " of " + b.trials() : Long.toString(b.n()))
+                    + (b.trials() == 1 ? " seed" : " seeds");
+            String test = b.std() == null ? percent(b.mean()) + " % (" + seeds + ")"
+                    : meanStd(b) + " % (mean ± std over " + seeds + ")";
+            out.printf(Locale.ROOT, "  best by mean validation error (%s %%): %s(config %s): test error %s, [M]'s "
+                    + "batch-averaged %s %%%n", percent(b.validationMean()), params, b.configId(), test,
                     percent(b.batchAveragedMean()));
         }
         if (g.median() == null) {

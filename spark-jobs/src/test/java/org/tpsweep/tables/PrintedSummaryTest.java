@@ -93,7 +93,7 @@ class PrintedSummaryTest {
         assertFalse(printed.get(first + 3).startsWith("  "), "three lines: no trial failed\n" + text);
         assertEquals("  best by mean validation error (" + percent(best.getAs("best_val_error_mean")) + " %): lr="
                         + ConfigurationSummary.valueText(best.getAs("lr")) + " (config " + best.getAs("config_id")
-                        + "): test error " + percent(best.getAs("test_error_mean")) + " ± n/a % (mean ± std over 1 seed), "
+                        + "): test error " + percent(best.getAs("test_error_mean")) + " % (1 seed), "
                         + "[M]'s batch-averaged " + percent(best.getAs("test_error_batchavg_mean")) + " %",
                 printed.get(first + 1));
         // 11 means, linear interpolation between order statistics: the quartiles are at positions 2.5, 5 and 7.5.
