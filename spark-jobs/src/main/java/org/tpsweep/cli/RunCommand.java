@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
  * {@code conf/data-checksums.sha256}, {@link DataDigests}) and the output folder (a resume on other data is refused),
  * then runs one Spark task per trial not yet committed in {@code DIR} and writes the tables ({@link OutputTables}:
  * trials, epochs, angles, jacobians, jacobians_summary, summary, paired, histograms; per-trial results under {@code DIR/trials/}). Running the same command again resumes an
- * unfinished sweep. Prints the mean ± std test error per method over the seeds and where the tables are.
+ * unfinished sweep. Prints the test error per configuration, mean ± std over its seeds ({@link SummaryTable}; a method
+ * with many configurations summarised), and where the tables are.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a sweep on Spark: one task per trial (configuration × seed).",
@@ -192,7 +193,7 @@ public final class RunCommand implements Callable<Integer> {
         }
 
         o.println();
-        SummaryTable.print(result.summary(), o);
+        SummaryTable.print(result.summary(), OutputTables.display(output.tablePath(OutputTables.SUMMARY)), o);
         o.println();
         for (SweepJob.FailedTrial f : result.failed()) {
             o.printf("failed: trial %s (%s, %s, seed %d): %s%n", f.trialId(), f.method(), f.dataset(), f.seed(),

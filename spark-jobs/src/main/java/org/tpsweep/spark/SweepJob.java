@@ -8,7 +8,7 @@ import org.tpsweep.cluster.SharedOutputCheck;
 import org.tpsweep.cluster.SparkSessions;
 import org.tpsweep.tables.OutputTables;
 import org.tpsweep.store.Provenance;
-import org.tpsweep.tables.SummaryTable;
+import org.tpsweep.tables.ConfigurationSummary;
 import org.tpsweep.cluster.ThreadPinning;
 import org.tpsweep.store.TrialFiles;
 import org.tpsweep.store.TrialOutcome;
@@ -108,7 +108,7 @@ public final class SweepJob {
      * @param timing    seconds spent in each phase of the run
      */
     public record Result(int planned, int reused, int scheduled, int trained, Map<String, Long> statuses,
-                         OutputTables output, List<SummaryTable.Line> summary, List<FailedTrial> failed,
+                         OutputTables output, ConfigurationSummary.Result summary, List<FailedTrial> failed,
                          Compactor.Counts rows, List<String> rerun, List<RunConfig> missing, Timing timing) {
     }
 

@@ -43,7 +43,8 @@ import org.tpsweep.train.RunStatus;
  * The tables after the trials table are written by concurrent Spark jobs. Row counts come from an observation of
  * the trials table's write, not from extra passes; a table it finds empty is written without computing it. The
  * driver handles no per-trial
- * data, only the printed summary per method and the list of failed trials.
+ * data, only the printed summary ({@link ConfigurationSummary}, read from the same Dataset as {@code summary}) and
+ * the list of failed trials.
  */
 public final class Compactor {
     /** Spark jobs the compaction runs at once (the tables after the trials table, and the printed summary). */
@@ -102,7 +103,7 @@ public final class Compactor {
     }
 
     /** What a compaction wrote and what the driver prints of it. */
-    public record Compacted(Counts rows, List<SummaryTable.Line> summary, List<SweepJob.FailedTrial> failed,
+    public record Compacted(Counts rows, ConfigurationSummary.Result summary, List<SweepJob.FailedTrial> failed,
                             List<String> missing) {
     }
 
@@ -143,7 +144,9 @@ public final class Compactor {
                             .select("method", "dataset", "config_id", "j.epoch", "j.layer", "j.trace_mean",
                                     "j.positive_share_mean")), rows.jacobians()),
                     "dataset", "method", "config_id", "epoch", "layer")));
-            pending.add(jobs.submit(() -> output.stage(OutputTables.SUMMARY, Aggregates.summary(trials, scope.params()),
+            // The printed summary reads the same Dataset as summary.parquet: its numbers are that table's.
+            Dataset<Row> summaryTable = Aggregates.summary(trials, scope.params());
+            pending.add(jobs.submit(() -> output.stage(OutputTables.SUMMARY, summaryTable,
                     "dataset", "method", "config_id")));
             pending.add(jobs.submit(() -> output.stage(OutputTables.PAIRED,
                     Aggregates.paired(trials, scope.pairedAgainstBest()), "dataset", "method_a", "config_a",
@@ -152,8 +155,8 @@ public final class Compactor {
             pending.add(jobs.submit(() -> output.stage(OutputTables.HISTOGRAMS,
                     nonEmpty(Aggregates.histograms(trials), scope.sensitivityConfigs().size()),
                     "dataset", "method", "bin")));
-            Future<List<SummaryTable.Line>> summary = jobs.submit(() -> SummaryTable.compute(trials, scope.datasets(),
-                    scope.methods()));
+            Future<ConfigurationSummary.Result> summary = jobs.submit(() -> ConfigurationSummary.of(summaryTable,
+                    scope.datasets(), scope.methods(), ConfigurationSummary.MAX_LISTED));
             Future<List<SweepJob.FailedTrial>> failed = jobs.submit(() -> failedTrials(trials));
             pending.add(summary);
             pending.add(failed);

@@ -1,112 +1,140 @@
 package org.tpsweep.tables;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.stddev;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import java.util.Map;
 
 /**
- * The table printed at the end of a run: mean ± standard deviation of the pooled test error (misclassified /
- * all test samples, ALGORITHMS.md §4) per method and dataset over all its trials, and beside it the mean of
- * [M]'s batch-averaged test error, the metric of the authors' code and tables (every seed and configuration), computed with Spark SQL from the trials table (the
- * per-configuration statistics are in {@code summary.parquet}, {@link Aggregates}). Only {@code ok} trials are
- * averaged; a line with others says how many it left out and why ("* over 4 ok of 5; 1 diverged"). The
- * standard deviation is the sample one (n − 1) and absent for a single value.
+ * Prints the results at the end of a run from a {@link ConfigurationSummary.Result}, so that every number is a value
+ * of {@code summary.parquet} or a Spark SQL aggregate over it; errors in percent.
+ *
+ * <p>The listed method × datasets as a table, one line per configuration: method, dataset, the hyperparameters that
+ * vary (shortest name first), {@code seeds} (its trials), {@code n} (its ok trials, the ones averaged), the pooled
+ * test error as mean ± sample std over those seeds, the mean of [M]'s batch-averaged test error over the same seeds,
+ * and the trials left out by status ("1 diverged, 2 failed"), never averaged in.
+ *
+ * <p>Each summarised method × dataset (more configurations than {@link ConfigurationSummary.Result#maxListed}) as a
+ * block: how many configurations it summarises and where every one of them is, its best configuration by mean
+ * validation error with that configuration's mean ± std over seeds, the spread over configurations (median and
+ * interquartile range of the configurations' mean test errors, labelled as such) and its non-ok trials.
  */
 public final class SummaryTable {
-
-    /**
-     * One line of the table; errors are fractions, {@code std} is null when {@code n < 2}. {@code mean} and
-     * {@code std} are of the pooled test error; {@code batchAveragedMean} is the mean of [M]'s batch-averaged
-     * test error (mean over evaluation minibatches of 128) over the same trials.
-     */
-    public record Line(String method, String dataset, long trials, long ok, long n, Double mean, Double std,
-                       Double batchAveragedMean, long diverged, long stopped, long failed) {
-    }
+    /** Header of the per-configuration statistic: a configuration's seeds, never several configurations. */
+    static final String MEAN_HEADER = "test error % (mean ± std over seeds)";
 
     private SummaryTable() {
     }
 
-    /**
-     * Aggregates {@code trials} (the trials table) per method and dataset, ordered as {@code datasets}, then as
-     * {@code methods}.
-     */
-    public static List<Line> compute(Dataset<Row> trials, List<String> datasets, List<String> methods) {
-        List<Row> rows = trials.groupBy("method", "dataset")
-                .agg(count(lit(1)).as("trials"),
-                        sum(when(col("status").equalTo("ok"), 1).otherwise(0)).as("ok"),
-                        count(ok("test_error")).as("n"),
-                        avg(ok("test_error")).as("mean_test_error"),
-                        stddev(ok("test_error")).as("std_test_error"),
-                        avg(ok("test_error_batchavg")).as("mean_test_error_batchavg"),
-                        sum(when(col("status").equalTo("diverged"), 1).otherwise(0)).as("diverged"),
-                        sum(when(col("status").equalTo("stopped"), 1).otherwise(0)).as("stopped"),
-                        sum(when(col("status").equalTo("failed"), 1).otherwise(0)).as("failed"))
-                .collectAsList();
-        List<Line> lines = new ArrayList<>();
-        for (Row r : rows) {
-            lines.add(new Line(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4),
-                    r.isNullAt(5) ? null : r.getDouble(5), r.isNullAt(6) ? null : r.getDouble(6),
-                    r.isNullAt(7) ? null : r.getDouble(7), r.getLong(8), r.getLong(9), r.getLong(10)));
+    /** Prints {@code r}; {@code summaryPath} is where the full summary table is ({@code OUT/summary.parquet}). */
+    public static void print(ConfigurationSummary.Result r, String summaryPath, PrintWriter out) {
+        if (r.listed().isEmpty() && r.summarised().isEmpty()) {
+            out.println("no trial results");
         }
-        lines.sort(Comparator.<Line>comparingInt(l -> datasets.indexOf(l.dataset()))
-                .thenComparingInt(l -> methods.indexOf(l.method())));
-        return lines;
-    }
-
-    /** Prints the table with errors in percent. */
-    public static void print(List<Line> lines, PrintWriter out) {
-        int mw = Math.max("method".length(), lines.stream().mapToInt(l -> l.method().length()).max().orElse(0));
-        int dw = Math.max("dataset".length(), lines.stream().mapToInt(l -> l.dataset().length()).max().orElse(0));
-        String fmt = "%-" + mw + "s  %-" + dw + "s  %6s  %4s  %-36s  %s%n";
-        out.printf(Locale.ROOT, fmt, "method", "dataset", "trials", "ok", "test error % (mean ± std over seeds)",
-                "[M]'s batch-averaged (mean)");
-        for (Line l : lines) {
-            out.printf(Locale.ROOT, fmt, l.method(), l.dataset(), l.trials(), l.ok(), cell(l),
-                    l.batchAveragedMean() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * l.batchAveragedMean()));
+        if (!r.listed().isEmpty()) {
+            printListed(r, out);
+        }
+        for (ConfigurationSummary.Group g : r.summarised()) {
+            if (!r.listed().isEmpty() || g != r.summarised().get(0)) {
+                out.println();
+            }
+            printGroup(g, r.maxListed(), summaryPath, out);
         }
         out.flush();
     }
 
-    private static String cell(Line l) {
-        String others = nonOk(l);
-        if (l.mean() == null) {
-            return "n/a (no trial ended ok" + (others.isEmpty() ? "" : ": " + others) + ")";
+    private static void printListed(ConfigurationSummary.Result r, PrintWriter out) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("method", "dataset"));
+        header.addAll(r.parameters());
+        header.addAll(List.of("seeds", "n", MEAN_HEADER, "[M]'s batch-averaged (mean)", "not ok"));
+        rows.add(header);
+        for (ConfigurationSummary.Configuration c : r.listed()) {
+            List<String> row = new ArrayList<>(List.of(c.method(), c.dataset()));
+            for (Object v : c.parameters().values()) {
+                row.add(ConfigurationSummary.valueText(v));
+            }
+            row.addAll(List.of(Long.toString(c.trials()), Long.toString(c.n()), meanStd(c), percent(c.batchAveragedMean()),
+                    nonOk(c.diverged(), c.stopped(), c.failed())));
+            rows.add(row);
         }
-        String mean = String.format(Locale.ROOT, "%.2f", 100 * l.mean());
-        String std = l.std() == null || l.std().isNaN() ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * l.std());
-        String over = l.n() < l.trials() ? "  * over " + l.n() + " ok of " + l.trials()
-                + (others.isEmpty() ? "" : "; " + others) : "";
-        return mean + " ± " + std + over;
+        int numbersFrom = 2 + r.parameters().size();     // seeds and n are right-aligned
+        int[] width = new int[header.size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                width[i] = Math.max(width[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String cell = row.get(i);
+                String pad = " ".repeat(width[i] - cell.length());
+                line.append(i == 0 ? "" : "  ").append(i == numbersFrom || i == numbersFrom + 1 ? pad + cell : cell + pad);
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    private static void printGroup(ConfigurationSummary.Group g, int maxListed, String summaryPath, PrintWriter out) {
+        out.printf(Locale.ROOT, "%s on %s: %d configurations, summarised (more than %d); every configuration: %s%n",
+                g.method(), g.dataset(), g.configurations(), maxListed, summaryPath);
+        ConfigurationSummary.Configuration b = g.best();
+        if (b == null) {
+            out.println("  best by mean validation error: none (no configuration has a validation error)");
+        } else {
+            StringBuilder params = new StringBuilder();
+            for (Map.Entry<String, Object> e : b.parameters().entrySet()) {
+                params.append(e.getKey()).append('=').append(ConfigurationSummary.valueText(e.getValue())).append(' ');
+            }
+            String seeds = (b.n() < b.trials() ? b.n() + " of " + b.trials() : Long.toString(b.n()))
+                    + (b.trials() == 1 ? " seed" : " seeds");
+            String test = b.std() == null ? percent(b.mean()) + " % (" + seeds + ")"
+                    : meanStd(b) + " % (mean ± std over " + seeds + ")";
+            out.printf(Locale.ROOT, "  best by mean validation error (%s %%): %s(config %s): test error %s, [M]'s "
+                    + "batch-averaged %s %%%n", percent(b.validationMean()), params, b.configId(), test,
+                    percent(b.batchAveragedMean()));
+        }
+        if (g.median() == null) {
+            out.println("  over configurations: no configuration has an ok trial");
+        } else {
+            out.printf(Locale.ROOT, "  over configurations (the mean test errors of the %d with an ok trial): median %s %%, "
+                    + "interquartile range %s–%s %%%n", g.withResult(), percent(g.median()), percent(g.q1()), percent(g.q3()));
+        }
+        String others = nonOk(g.diverged(), g.stopped(), g.failed());
+        if (!others.isEmpty()) {
+            out.printf(Locale.ROOT, "  not ok: %s of %d trials (left out of every mean)%s%n", others, g.trials(),
+                    g.withResult() < g.configurations() ? "; " + (g.configurations() - g.withResult())
+                            + (g.configurations() - g.withResult() == 1 ? " configuration" : " configurations")
+                            + " without an ok trial" : "");
+        }
+    }
+
+    /** "5.02 ± 0.05", "5.02 ± n/a" for one seed, "n/a" without an ok one. */
+    private static String meanStd(ConfigurationSummary.Configuration c) {
+        if (c.mean() == null) {
+            return "n/a";
+        }
+        return percent(c.mean()) + " ± " + percent(c.std());
+    }
+
+    private static String percent(Double fraction) {
+        return fraction == null || fraction.isNaN() ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * fraction);
     }
 
     /** "1 diverged, 2 failed": the trials left out of the mean, by status (empty when none). */
-    private static String nonOk(Line l) {
+    private static String nonOk(long diverged, long stopped, long failed) {
         List<String> parts = new ArrayList<>();
-        if (l.diverged() > 0) {
-            parts.add(l.diverged() + " diverged");
+        if (diverged > 0) {
+            parts.add(diverged + " diverged");
         }
-        if (l.stopped() > 0) {
-            parts.add(l.stopped() + " stopped");
+        if (stopped > 0) {
+            parts.add(stopped + " stopped");
         }
-        if (l.failed() > 0) {
-            parts.add(l.failed() + " failed");
+        if (failed > 0) {
+            parts.add(failed + " failed");
         }
         return String.join(", ", parts);
-    }
-
-    private static org.apache.spark.sql.Column ok(String metric) {
-        return when(col("status").equalTo("ok"), col(metric));
     }
 }

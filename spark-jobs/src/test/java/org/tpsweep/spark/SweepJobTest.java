@@ -222,8 +222,8 @@ public class SweepJobTest {
             assertNull(row.getAs("test_error"));
         });
         assertEquals(0, spark.read().parquet(output.epochsPath().toString()).count());
-        assertEquals(1, r.summary().size());
-        assertNull(r.summary().get(0).mean());
+        assertEquals(1, r.summary().listed().size());
+        assertNull(r.summary().listed().get(0).mean());
         Row summary = spark.read().parquet(output.tablePath(OutputTables.SUMMARY).toString()).first();
         assertEquals(2L, (long) summary.<Long>getAs("n_failed"));
         assertNull(summary.getAs("test_error_mean"));

@@ -69,7 +69,7 @@ class AggregatesTest {
     static String d;
     static String e;
     static String f;
-    static List<SummaryTable.Line> printed;
+    static ConfigurationSummary.Result printed;
     static List<SweepJob.FailedTrial> failedTrials;
     static Compactor.Counts counts;
 
@@ -302,19 +302,34 @@ class AggregatesTest {
 
     @Test
     void printedSummaryAndFailedTrialsComeFromTheCompactedTrials() {
-        SummaryTable.Line bp = printed.get(0);
-        assertEquals(List.of("bp", "ddtp-linear"), printed.stream().map(SummaryTable.Line::method).toList());
-        assertEquals(15, bp.trials());
-        assertEquals(8, bp.ok(), "A: 3, B: 2, E: 3");
-        assertEquals(8, bp.n());
-        assertEquals(List.of(3L, 0L, 4L), List.of(bp.diverged(), bp.stopped(), bp.failed()));
-        assertEquals((0.10 + 0.12 + 0.14 + 0.14 + 0.18 + 0.20 + 0.30 + 0.25) / 8, bp.mean(), 1e-12);
-        SummaryTable.Line ddtp = printed.get(1);
-        assertEquals(0.115, ddtp.mean(), 1e-12, "the diverged seed is left out");
+        // One line per configuration (5 of bp, 1 of ddtp-linear: at most MAX_LISTED each), in plan order, then lr.
+        assertEquals(List.of("lr"), printed.parameters());
+        assertEquals(List.of(), printed.summarised());
+        assertEquals(List.of(a, b, c, e, f, d),
+                printed.listed().stream().map(ConfigurationSummary.Configuration::configId).toList());
+        for (ConfigurationSummary.Configuration line : printed.listed()) {
+            Row r = summary.get(line.configId());     // the numbers are summary.parquet's
+            assertEquals(l(r, "n_trials"), line.trials());
+            assertEquals(l(r, "n_test_error"), line.n());
+            assertEquals((Double) r.getAs("test_error_mean"), line.mean());
+            assertEquals((Double) r.getAs("test_error_std"), line.std());
+            assertEquals((Double) r.getAs("test_error_batchavg_mean"), line.batchAveragedMean());
+            assertEquals(List.of(l(r, "n_diverged"), l(r, "n_stopped"), l(r, "n_failed")),
+                    List.of(line.diverged(), line.stopped(), line.failed()));
+        }
         java.io.StringWriter text = new java.io.StringWriter();
-        SummaryTable.print(printed, new java.io.PrintWriter(text));
-        assertTrue(text.toString().contains("* over 8 ok of 15; 3 diverged, 4 failed"), text.toString());
-        assertTrue(text.toString().contains("* over 2 ok of 3; 1 diverged"), text.toString());
+        SummaryTable.print(printed, "OUT/summary.parquet", new java.io.PrintWriter(text));
+        List<String> lines = text.toString().lines().toList();
+        assertEquals(7, lines.size(), text.toString());
+        assertEquals(List.of("method", "dataset", "lr", "seeds", "n", "test error % (mean ± std over seeds)",
+                "[M]'s batch-averaged (mean)", "not ok"), List.of(lines.get(0).split("  +")));
+        assertEquals(List.of("bp", "mnist", "0.2", "3", "2", "16.00 ± 2.83", "16.10", "1 failed"),
+                List.of(lines.get(2).trim().split("  +")));
+        assertEquals(List.of("bp", "mnist", "0.3", "3", "0", "n/a", "n/a", "3 failed"),
+                List.of(lines.get(3).trim().split("  +")));
+        assertTrue(lines.get(5).matches("bp +mnist +0\\.5 +3 +0 +n/a +n/a +3 diverged"), lines.get(5));
+        assertTrue(lines.get(6).matches("ddtp-linear +mnist +[0-9.e-]+ +3 +2 +11\\.50 ± 0\\.71 +11\\.60 +1 diverged"),
+                lines.get(6));
         assertEquals(4, failedTrials.size(), "B's third seed and C's three");
         assertTrue(failedTrials.stream().allMatch(f -> f.message().equals("X: boom")));
     }
