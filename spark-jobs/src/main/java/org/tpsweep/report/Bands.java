@@ -33,7 +33,7 @@ final class Bands {
         Map<String, List<Charts.Band>> out = new LinkedHashMap<>();
         points.forEach((p, lines) -> {
             List<Charts.Band> bands = new ArrayList<>();
-            lines.forEach((label, pts) -> {
+            new java.util.TreeMap<>(lines).forEach((label, pts) -> {
                 double[] xs = new double[pts.size()];
                 double[] ms = new double[pts.size()];
                 double[] ss = new double[pts.size()];

@@ -9,7 +9,7 @@ import java.util.List;
 public final class HtmlPage {
     private static final String STYLE = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
             + "color:#222}table{border-collapse:collapse;margin:0.5em 0 1.5em}th,td{border:1px solid #ccc;"
-            + "padding:0.25em 0.6em;text-align:right}th:first-child,td:first-child{text-align:left}"
+            + "padding:0.25em 0.6em;text-align:left}td.num{text-align:right}"
             + "th{background:#f2f2f2}td.best{font-weight:bold;background:#eef6ee}figure{display:inline-block;"
             + "margin:0.5em}figcaption{font-size:0.85em;color:#555;max-width:800px}pre{background:#f6f6f6;"
             + "padding:0.6em;overflow-x:auto}p.omitted{font-style:italic;color:#666}nav a{margin-right:1em}";
@@ -60,7 +60,9 @@ public final class HtmlPage {
             b.append("<tr>");
             List<String> row = t.rows().get(r);
             for (int k = 0; k < row.size(); k++) {
-                b.append(t.bold().get(r).get(k) ? "<td class=\"best\">" : "<td>").append(esc(row.get(k))).append("</td>");
+                String cls = (t.bold().get(r).get(k) ? "best " : "") + (t.numeric(k) ? "num" : "");
+                b.append(cls.isEmpty() ? "<td>" : "<td class=\"" + cls.strip() + "\">").append(esc(row.get(k)))
+                        .append("</td>");
             }
             b.append("</tr>\n");
         }

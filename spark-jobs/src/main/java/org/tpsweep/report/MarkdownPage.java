@@ -40,7 +40,7 @@ public final class MarkdownPage {
         }
         b.append("\n|");
         for (int k = 0; k < t.header().size(); k++) {
-            b.append(k == 0 ? "---|" : "---:|");
+            b.append(t.numeric(k) ? "---:|" : "---|");
         }
         b.append('\n');
         for (int r = 0; r < t.rows().size(); r++) {

@@ -20,7 +20,9 @@ public record RunRecord(String spec, String command) {
     public static final String COMMAND = "command.txt";
 
     /** Writes both files into {@code dir} (replacing those of an earlier run). */
-    public void write(FileSystem fs, Path dir) throws IOException {
+    public void write(FileSystem fileSystem, Path dir) throws IOException {
+        FileSystem fs = fileSystem instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem()
+                : fileSystem;     // no .crc files beside them
         put(fs, new Path(dir, SPEC), spec);
         put(fs, new Path(dir, COMMAND), command.endsWith("\n") ? command : command + "\n");
     }

@@ -18,6 +18,20 @@ public record Section(String id, String title, List<Block> blocks, String omitte
 
     /** A table: a header and rows of cells (plain text; {@code bold} marks cells to emphasise, e.g. the best). */
     public record Table(List<String> header, List<List<String>> rows, List<List<Boolean>> bold) implements Block {
+        /** True when every non-empty cell of column {@code c} (after the first) is a number or "n/a": right-aligned. */
+        public boolean numeric(int c) {
+            if (c == 0) {
+                return false;
+            }
+            for (List<String> r : rows) {
+                String v = r.get(c);
+                if (!v.isEmpty() && !v.matches("^(-?[0-9\\[]|n/a|median).*")) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /** A table without emphasis. */
         public static Table plain(List<String> header, List<List<String>> rows) {
             List<List<Boolean>> none = new ArrayList<>();

@@ -59,7 +59,9 @@ public final class SweepReport {
             }
             String title = "Sweep " + tables.metadata().name();
             String intro = intro(tables);
-            FileSystem fs = tables.fs();
+            // The raw local file system writes no .crc files beside the pages (Hadoop's checksums are of no use here).
+            FileSystem fs = tables.fs() instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem()
+                    : tables.fs();
             Path tmp = new Path(dir, ".tmp-" + OutputTables.REPORT);
             Path folder = new Path(dir, OutputTables.REPORT);
             fs.delete(tmp, true);
