@@ -83,8 +83,10 @@ public final class ResultRows {
             List<String> keys = varying.getOrDefault(method, List.of());
             boolean many = g.size() > MAX_LISTED || g.stream().anyMatch(r -> r.<Boolean>getAs(Aggregates.SENSITIVITY_DRAW));
             if (!many) {
+                // Four significant digits, unless two configurations would then read the same: then exact values.
+                boolean exact = g.stream().map(r -> values(r, keys, false)).distinct().count() < g.size();
                 for (Row r : g) {
-                    String values = values(r, keys);
+                    String values = values(r, keys, exact);
                     shown.add(new Shown(method, dataset, r.getAs("config_id"),
                             values.isEmpty() ? method : method + " (" + values + ")", false, values, r));
                 }
@@ -96,7 +98,7 @@ public final class ResultRows {
                             .thenComparing(r -> r.<String>getAs("config_id")))
                     .orElse(g.get(0));
             shown.add(new Shown(method, dataset, best.getAs("config_id"),
-                    method + ": best configuration by mean validation error", true, values(best, keys), best));
+                    method + ": best configuration by mean validation error", true, values(best, keys, false), best));
         }
         return new Picked(rows.stream().map(r -> r.<String>getAs("dataset")).distinct().sorted().toList(), shown,
                 spreads(tables.summary(), summarised));
@@ -117,14 +119,20 @@ public final class ResultRows {
         return out;
     }
 
-    /** "lr=0.0001, sigma=0.1": the values of {@code keys} in {@code r}. */
-    static String values(Row r, List<String> keys) {
+    /** "lr=0.0001, sigma=0.1": the values of {@code keys} in {@code r}, numbers to 4 significant digits unless exact. */
+    static String values(Row r, List<String> keys, boolean exact) {
         List<String> parts = new ArrayList<>();
         for (String k : keys) {
             Object v = r.getAs(k);
-            parts.add(k + "=" + (v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : Objects.toString(v)));
+            parts.add(k + "=" + (v instanceof Double d && !exact ? short4(d) : Objects.toString(v)));
         }
         return String.join(", ", parts);
+    }
+
+    /** {@code d} to 4 significant digits without trailing zeros: "0.0001", "1e-05", "0.3333". */
+    static String short4(double d) {
+        return String.format(Locale.ROOT, "%.4g", d).replaceAll("(\\.\\d*?)0+(?=e|$)", "$1")
+                .replaceAll("\\.(?=e|$)", "");
     }
 
     /** The spread over configurations of each summarised method × dataset, with Spark SQL's exact percentile. */
