@@ -33,7 +33,7 @@ public final class CostSection {
                 .agg(avg("seconds_per_epoch").as("mean"), stddev_samp("seconds_per_epoch").as("std"),
                         count(lit(1)).as("n"));
         Dataset<Row> bp = perMethod.where(col("method").equalTo("bp")).select(col("dataset"), col("mean").as("bp_mean"));
-        List<Row> rows = perMethod.join(bp, List.of("dataset").stream().collect(scalaSeq()), "left")
+        List<Row> rows = perMethod.join(bp, new String[] {"dataset"}, "left")
                 .withColumn("ratio", col("mean").divide(col("bp_mean")))
                 .orderBy("dataset", "method").collectAsList();
         if (rows.isEmpty()) {
@@ -58,10 +58,5 @@ public final class CostSection {
                 + " Timings depend on the machine and on how many trials ran at once."));
         blocks.add(Section.Table.plain(List.of("method", "dataset", "s / epoch", "trials", "ratio to bp"), cells));
         return Section.of("cost", title, blocks);
-    }
-
-    private static java.util.stream.Collector<String, ?, scala.collection.immutable.Seq<String>> scalaSeq() {
-        return java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(),
-                l -> scala.collection.JavaConverters.asScalaBuffer(l).toList());
     }
 }
