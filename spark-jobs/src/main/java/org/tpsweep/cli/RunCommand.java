@@ -97,6 +97,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
 
+    @Option(names = "--no-report", description = "do not write DIR/report/ at the end (tp-sweep report DIR writes it "
+            + "later)")
+    boolean noReport;
+
     @Option(names = "--ui-host", paramLabel = "HOST", description = "open the Spark UI to other hosts, listening on "
             + "HOST (e.g. 0.0.0.0 for every interface; bin/tp-sweep sets SPARK_LOCAL_IP=HOST, to which Spark binds "
             + "it); default: it answers this machine only")
@@ -172,9 +176,11 @@ public final class RunCommand implements Callable<Integer> {
             return TpSweep.FAILED;
         }
         SweepJob.Result result;
+        String report;
         try {
             result = SweepJob.run(spark, plan, output, dataLocation,
                     new SweepJob.Options(o, !quiet, retryFailed, allPairs));
+            report = RunReportHook.after(spark, output, specFile, reproducingOptions(), !noReport, err);
         } catch (RuntimeException e) {
             int committed = 0;
             try {
@@ -200,6 +206,9 @@ public final class RunCommand implements Callable<Integer> {
                     f.message());
         }
         printTables(o, output, result);
+        if (report != null) {
+            o.println(report);
+        }
         o.flush();
         if (!result.missing().isEmpty()) {
             err.println("error: " + gapMessage(result, output, master));
@@ -211,6 +220,27 @@ public final class RunCommand implements Callable<Integer> {
             return TpSweep.FAILED;
         }
         return 0;
+    }
+
+    /** The options of this run that change its plan, data or tables, as they reproduce it. */
+    private List<String> reproducingOptions() {
+        List<String> options = new java.util.ArrayList<>();
+        if (epochs != null) {
+            options.addAll(List.of("--epochs", epochs.toString()));
+        }
+        if (trainSubset != null) {
+            options.addAll(List.of("--train-subset", trainSubset.toString()));
+        }
+        if (seeds != null) {
+            options.addAll(List.of("--seeds", seeds.toString()));
+        }
+        if (data != null) {
+            options.addAll(List.of("--data", data));
+        }
+        if (allPairs) {
+            options.add("--all-pairs");
+        }
+        return options;
     }
 
     /**

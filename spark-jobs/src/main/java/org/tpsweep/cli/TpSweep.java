@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code tp-sweep} command line: {@code run} (a sweep on Spark), {@code train} (one run, no Spark),
+ * The {@code tp-sweep} command line: {@code run} (a sweep on Spark), {@code report} (its tables and charts), {@code train} (one run, no Spark),
  * {@code methods} (the catalogue of methods and hyperparameters) and {@code bench}.
  *
  * <p>Exit status: 0 when everything ended {@code ok}, {@code diverged} or {@code stopped}; 1 when a trial
@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tp-sweep", mixinStandardHelpOptions = true, version = "tp-sweep 0.1.0",
         description = "Target-propagation training runs: sweeps on Spark, single runs, method catalogue.",
-        subcommands = {RunCommand.class, TrainCommand.class, MethodsCommand.class, BenchCommand.class,
-                BenchSweepCommand.class,
+        subcommands = {RunCommand.class, ReportCommand.class, TrainCommand.class, MethodsCommand.class, BenchCommand.class,
+                BenchSweepCommand.class, BenchReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TpSweep implements Callable<Integer> {
     /** Exit status for bad input. */

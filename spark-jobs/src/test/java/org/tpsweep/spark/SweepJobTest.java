@@ -110,7 +110,7 @@ public class SweepJobTest {
         }
         assertEquals(Set.of("trials.parquet", "epochs.parquet", "angles.parquet", "jacobians.parquet",
                 "jacobians_summary.parquet", "diagnostics.parquet", "summary.parquet", "paired.parquet",
-                "histograms.parquet", "sweep.json", "trials"), visibleNames(out));
+                "histograms.parquet", "sweep.json", "trials", "spec.yaml", "command.txt", "report"), visibleNames(out));
 
         SparkSession spark = reader();
         SweepPlan plan = SweepPlan.expand(SweepSpec.parse(SPEC, "two.yaml", "two"));
