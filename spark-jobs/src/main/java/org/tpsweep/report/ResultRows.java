@@ -1,10 +1,5 @@
 package org.tpsweep.report;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,24 +9,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.tpsweep.tables.Aggregates;
+import org.tpsweep.tables.ConfigurationSummary;
 
 /**
- * Which configurations the report shows, by the rule of the table {@code run} prints: one row per configuration
- * (method and the hyperparameters that vary among the method's configurations in the sweep) with its mean ± std
- * over seeds; where a method has many configurations on a dataset (a sensitivity study, or more than
- * {@value #MAX_LISTED} configurations: a random search, a large grid) only its best configuration by mean
- * validation error, with beside it the spread over its configurations (median and interquartile range of their
- * mean test errors, labelled as such, never "over seeds"). Every number is a summary.parquet value or a Spark SQL
- * percentile over its rows. The one place the rule lives in the report, so that it can follow the printed table's
- * class.
+ * Which configurations the report shows: the rule of the table {@code run} prints, taken from
+ * {@link ConfigurationSummary} (one row per configuration with its mean ± std over seeds; a sensitivity study, or a
+ * method with more than {@link ConfigurationSummary#MAX_LISTED} configurations on a dataset, shows only its best
+ * configuration by mean validation error, with beside it the spread over its configurations: median and
+ * interquartile range of their mean test errors, labelled as such, never "over seeds"). Here the rows get their
+ * report labels (the method and the hyperparameters that vary among its configurations) and their summary.parquet
+ * rows, for the sections that read more columns.
  */
 public final class ResultRows {
-    /** The most configurations of a method on a dataset listed one by one. */
-    public static final int MAX_LISTED = 12;
-
     /**
      * A configuration shown: its summary.parquet row, the label of its result-table row ({@code method} and its
      * varying hyperparameters, or "best configuration" for a summarised method) and, for a best configuration, its
@@ -65,43 +55,52 @@ public final class ResultRows {
     private ResultRows() {
     }
 
-    /** Picks the rows of {@code tables}' summary. */
+    /** Picks the rows of {@code tables}' summary by {@link ConfigurationSummary}'s rule. */
     public static Picked pick(SweepTables tables) {
         List<Row> rows = tables.summary().orderBy("dataset", "method", "config_id").collectAsList();
-        List<String> params = tables.hyperparameters();
-        Map<String, List<String>> varying = varying(rows, params);
-        Map<String, List<Row>> groups = new TreeMap<>();
-        for (Row r : rows) {
-            groups.computeIfAbsent(r.<String>getAs("dataset") + "\u0000" + r.<String>getAs("method"),
-                    k -> new ArrayList<>()).add(r);
-        }
+        Map<String, Row> byId = new LinkedHashMap<>();
+        rows.forEach(r -> byId.put(r.getAs("config_id"), r));
+        List<String> datasets = rows.stream().map(r -> r.<String>getAs("dataset")).distinct().sorted().toList();
+        List<String> methods = rows.stream().map(r -> r.<String>getAs("method")).distinct().sorted().toList();
+        ConfigurationSummary.Result chosen = ConfigurationSummary.of(tables.summary(), datasets, methods,
+                ConfigurationSummary.MAX_LISTED);
+        Map<String, List<String>> varying = varying(rows, tables.hyperparameters());
         List<Shown> shown = new ArrayList<>();
-        List<String[]> summarised = new ArrayList<>();
-        for (List<Row> g : groups.values()) {
-            String method = g.get(0).getAs("method");
-            String dataset = g.get(0).getAs("dataset");
-            List<String> keys = varying.getOrDefault(method, List.of());
-            boolean many = g.size() > MAX_LISTED || g.stream().anyMatch(r -> r.<Boolean>getAs(Aggregates.SENSITIVITY_DRAW));
-            if (!many) {
-                // Four significant digits, unless two configurations would then read the same: then exact values.
-                boolean exact = g.stream().map(r -> values(r, keys, false)).distinct().count() < g.size();
-                for (Row r : g) {
-                    String values = values(r, keys, exact);
-                    shown.add(new Shown(method, dataset, r.getAs("config_id"),
-                            values.isEmpty() ? method : method + " (" + values + ")", false, values, r));
-                }
-                continue;
-            }
-            summarised.add(new String[] {method, dataset});
-            Row best = g.stream().filter(r -> r.getAs("best_val_error_mean") != null)
-                    .min(Comparator.<Row>comparingDouble(r -> r.getAs("best_val_error_mean"))
-                            .thenComparing(r -> r.<String>getAs("config_id")))
-                    .orElse(g.get(0));
-            shown.add(new Shown(method, dataset, best.getAs("config_id"),
-                    method + ": best configuration by mean validation error", true, values(best, keys, false), best));
+        Map<String, List<Row>> listed = new LinkedHashMap<>();
+        for (ConfigurationSummary.Configuration c : chosen.listed()) {
+            listed.computeIfAbsent(c.dataset() + "\u0000" + c.method(), k -> new ArrayList<>()).add(byId.get(c.configId()));
         }
-        return new Picked(rows.stream().map(r -> r.<String>getAs("dataset")).distinct().sorted().toList(), shown,
-                spreads(tables.summary(), summarised));
+        for (List<Row> g : listed.values()) {
+            String method = g.get(0).getAs("method");
+            List<String> keys = varying.getOrDefault(method, List.of());
+            // Four significant digits, unless two configurations would then read the same: then exact values.
+            boolean exact = g.stream().map(r -> values(r, keys, false)).distinct().count() < g.size();
+            for (Row r : g) {
+                String values = values(r, keys, exact);
+                shown.add(new Shown(method, r.getAs("dataset"), r.getAs("config_id"),
+                        values.isEmpty() ? method : method + " (" + values + ")", false, values, r));
+            }
+        }
+        List<Spread> spreads = new ArrayList<>();
+        for (ConfigurationSummary.Group g : chosen.summarised()) {
+            spreads.add(new Spread(g.method(), g.dataset(), g.configurations(), g.withResult(), g.q1(), g.median(),
+                    g.q3()));
+            List<String> keys = varying.getOrDefault(g.method(), List.of());
+            if (g.best() != null) {
+                Row best = byId.get(g.best().configId());
+                shown.add(new Shown(g.method(), g.dataset(), g.best().configId(),
+                        g.method() + ": best configuration by mean validation error", true, values(best, keys, false),
+                        best));
+            } else {
+                // No configuration has a validation error (no_val_set): none is best; the row shows the first one.
+                Row first = rows.stream().filter(r -> g.method().equals(r.getAs("method"))
+                        && g.dataset().equals(r.getAs("dataset"))).findFirst().orElseThrow();
+                shown.add(new Shown(g.method(), g.dataset(), first.getAs("config_id"),
+                        g.method() + ": no best configuration (none has a validation error), first by config_id",
+                        true, values(first, keys, false), first));
+            }
+        }
+        return new Picked(datasets, shown, spreads);
     }
 
     /** Per method, the hyperparameters whose values differ among its configurations (all datasets). */
@@ -133,27 +132,5 @@ public final class ResultRows {
     static String short4(double d) {
         return String.format(Locale.ROOT, "%.4g", d).replaceAll("(\\.\\d*?)0+(?=e|$)", "$1")
                 .replaceAll("\\.(?=e|$)", "");
-    }
-
-    /** The spread over configurations of each summarised method × dataset, with Spark SQL's exact percentile. */
-    private static List<Spread> spreads(Dataset<Row> summary, List<String[]> summarised) {
-        if (summarised.isEmpty()) {
-            return List.of();
-        }
-        List<Spread> out = new ArrayList<>();
-        for (Row r : summary.groupBy("method", "dataset")
-                .agg(count(lit(1)).as("configurations"), count(col("test_error_mean")).as("with_mean"),
-                        expr("percentile(test_error_mean, array(0.25, 0.5, 0.75))").as("q"))
-                .orderBy("dataset", "method").collectAsList()) {
-            String method = r.getAs("method");
-            String dataset = r.getAs("dataset");
-            if (summarised.stream().noneMatch(s -> s[0].equals(method) && s[1].equals(dataset))) {
-                continue;
-            }
-            List<Double> q = r.isNullAt(r.fieldIndex("q")) ? null : r.getList(r.fieldIndex("q"));
-            out.add(new Spread(method, dataset, r.getAs("configurations"), r.getAs("with_mean"),
-                    q == null ? null : q.get(0), q == null ? null : q.get(1), q == null ? null : q.get(2)));
-        }
-        return out;
     }
 }

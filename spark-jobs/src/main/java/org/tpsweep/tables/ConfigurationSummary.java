@@ -36,8 +36,11 @@ import org.apache.spark.sql.types.StructType;
  *   value; the varying ones name a configuration, in {@link #byName} order (shortest name first, then
  *   alphabetical).</li>
  * <li>A method × dataset with at most {@code maxListed} configurations ({@link #MAX_LISTED} in {@code run}'s table)
- *   is <em>listed</em>: one {@link Configuration} each, with its statistics over seeds (its ok trials).</li>
- * <li>One with more (a random search, a sensitivity study, a large grid) is <em>summarised</em> as a {@link Group}:
+ *   that is not a sensitivity study is <em>listed</em>: one {@link Configuration} each, with its statistics over
+ *   seeds (its ok trials).</li>
+ * <li>One with more (a random search, a large grid), and every sensitivity study (a method × dataset whose
+ *   configurations are all draws, {@code sensitivity_draw}, whatever their number), is <em>summarised</em> as a
+ *   {@link Group}:
  *   how many configurations, the best one by mean validation error (lowest {@code best_val_error_mean}; ties: the
  *   smaller {@code config_id}; a configuration without a finite mean validation error is never best, so there is no
  *   best when none has one, e.g. {@code no_val_set}), and the spread <em>over configurations</em>: median and
@@ -73,6 +76,7 @@ public final class ConfigurationSummary {
     /**
      * A summarised method × dataset.
      *
+     * @param study          true when its configurations are all draws of a sensitivity study
      * @param varying        the hyperparameters that vary among its configurations
      * @param configurations how many configurations it summarises
      * @param withResult     those with an ok trial (with a mean test error): the spread is over these
@@ -82,7 +86,8 @@ public final class ConfigurationSummary {
      * @param q3             their third quartile
      * @param trials         its trials; {@code diverged}, {@code stopped}, {@code failed}: those that ended so
      */
-    public record Group(String method, String dataset, List<String> varying, long configurations, long withResult,
+    public record Group(String method, String dataset, boolean study, List<String> varying, long configurations,
+                        long withResult,
                         Configuration best, Double q1, Double median, Double q3, long trials, long diverged,
                         long stopped, long failed) {
     }
@@ -117,7 +122,8 @@ public final class ConfigurationSummary {
 
         // Job 1: per method × dataset, the configuration count, the spread over configurations, the non-ok trials
         // and which hyperparameters vary.
-        List<Column> aggs = new ArrayList<>(List.of(count(col("test_error_mean")).as("with_result"),
+        List<Column> aggs = new ArrayList<>(List.of(min(col(Aggregates.SENSITIVITY_DRAW)).as("study"),
+                count(col("test_error_mean")).as("with_result"),
                 expr("percentile(test_error_mean, array(0.25, 0.5, 0.75))").as("quartiles"),
                 sum("n_trials").as("trials"), sum("n_diverged").as("diverged"), sum("n_stopped").as("stopped"),
                 sum("n_failed").as("failed")));
@@ -141,7 +147,7 @@ public final class ConfigurationSummary {
             }
             v.sort(byName());
             varying.put(g.getKey(), v);
-            if (g.getValue().<Long>getAs("configurations") <= maxListed) {
+            if (listed(g.getValue(), maxListed)) {
                 listedParams.addAll(v);
             }
         }
@@ -156,15 +162,16 @@ public final class ConfigurationSummary {
         sort.add(col("config_id"));
         Dataset<Row> picked = summary
                 .withColumn("configurations", count(lit(1)).over(byGroup))
+                .withColumn("study", min(col(Aggregates.SENSITIVITY_DRAW)).over(byGroup))
                 .withColumn("rank", row_number().over(byGroup.orderBy(col("best_val_error_mean").asc_nulls_last(),
                         col("config_id"))))
-                .where(col("configurations").leq(maxListed).or(col("rank").equalTo(1)))
+                .where(col("configurations").leq(maxListed).and(not(col("study"))).or(col("rank").equalTo(1)))
                 .orderBy(sort.toArray(Column[]::new));
         List<Configuration> listed = new ArrayList<>();
         Map<Key, Configuration> best = new LinkedHashMap<>();
         for (Row r : picked.collectAsList()) {
             Key key = Key.of(r);
-            if (r.<Long>getAs("configurations") <= maxListed) {
+            if (listed(r, maxListed)) {
                 listed.add(configuration(r, columns));
             } else {
                 Configuration c = configuration(r, varying.get(key));
@@ -177,11 +184,12 @@ public final class ConfigurationSummary {
         List<Group> summarised = new ArrayList<>();
         groups.forEach((key, r) -> {
             long configurations = r.<Long>getAs("configurations");
-            if (configurations <= maxListed) {
+            if (listed(r, maxListed)) {
                 return;
             }
             List<Double> q = r.isNullAt(r.fieldIndex("quartiles")) ? null : r.getList(r.fieldIndex("quartiles"));
-            summarised.add(new Group(key.method(), key.dataset(), varying.get(key), configurations,
+            summarised.add(new Group(key.method(), key.dataset(), r.<Boolean>getAs("study"), varying.get(key),
+                    configurations,
                     r.<Long>getAs("with_result"), best.get(key), q == null ? null : q.get(0),
                     q == null ? null : q.get(1), q == null ? null : q.get(2), r.<Long>getAs("trials"),
                     r.<Long>getAs("diverged"), r.<Long>getAs("stopped"), r.<Long>getAs("failed")));
@@ -246,6 +254,11 @@ public final class ConfigurationSummary {
                 r.<Long>getAs("n_test_error"), r.getAs("test_error_mean"), r.getAs("test_error_std"),
                 r.getAs("test_error_batchavg_mean"), r.getAs("best_val_error_mean"), r.<Long>getAs("n_diverged"),
                 r.<Long>getAs("n_stopped"), r.<Long>getAs("n_failed"));
+    }
+
+    /** True when the method × dataset of {@code r} (its "configurations" and "study" columns) is listed. */
+    private static boolean listed(Row r, int maxListed) {
+        return r.<Long>getAs("configurations") <= maxListed && !r.<Boolean>getAs("study");
     }
 
     /** A method × dataset. */

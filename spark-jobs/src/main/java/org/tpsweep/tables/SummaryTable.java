@@ -15,7 +15,8 @@ import java.util.Map;
  * test error as mean ± sample std over those seeds, the mean of [M]'s batch-averaged test error over the same seeds,
  * and the trials left out by status ("1 diverged, 2 failed"), never averaged in.
  *
- * <p>Each summarised method × dataset (more configurations than {@link ConfigurationSummary.Result#maxListed}) as a
+ * <p>Each summarised method × dataset (a sensitivity study, or more configurations than
+ * {@link ConfigurationSummary.Result#maxListed}) as a
  * block: how many configurations it summarises and where every one of them is, its best configuration by mean
  * validation error with that configuration's mean ± std over seeds, the spread over configurations (median and
  * interquartile range of the configurations' mean test errors, labelled as such) and its non-ok trials.
@@ -78,8 +79,9 @@ public final class SummaryTable {
     }
 
     private static void printGroup(ConfigurationSummary.Group g, int maxListed, String summaryPath, PrintWriter out) {
-        out.printf(Locale.ROOT, "%s on %s: %d configurations, summarised (more than %d); every configuration: %s%n",
-                g.method(), g.dataset(), g.configurations(), maxListed, summaryPath);
+        out.printf(Locale.ROOT, "%s on %s: %d configurations, summarised (%s); every configuration: %s%n",
+                g.method(), g.dataset(), g.configurations(),
+                g.study() ? "a sensitivity study" : "more than " + maxListed, summaryPath);
         ConfigurationSummary.Configuration b = g.best();
         if (b == null) {
             out.println("  best by mean validation error: none (no configuration has a validation error)");

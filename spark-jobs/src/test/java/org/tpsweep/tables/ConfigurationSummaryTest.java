@@ -150,6 +150,21 @@ class ConfigurationSummaryTest {
     }
 
     @Test
+    void aSensitivityStudyIsSummarisedWhateverItsSize() {
+        Dataset<Row> study = summary.withColumn(Aggregates.SENSITIVITY_DRAW,
+                org.apache.spark.sql.functions.col("method").equalTo("dfa"));
+        ConfigurationSummary.Result r = ConfigurationSummary.of(study, DATASETS, METHODS,
+                ConfigurationSummary.MAX_LISTED);
+        assertEquals(List.of("b2", "b1", "f1", "f2"), ids(r.listed()), "dfa's 4 draws are not listed");
+        assertEquals(1, r.summarised().size());
+        ConfigurationSummary.Group dfa = r.summarised().get(0);
+        assertTrue(dfa.study());
+        assertEquals("d1", dfa.best().configId());
+        assertTrue(print(r).contains("dfa on mnist: 4 configurations, summarised (a sensitivity study); every "
+                + "configuration: OUT/summary.parquet"), print(r));
+    }
+
+    @Test
     void noBestWithoutAValidationError() {
         ConfigurationSummary.Result r = ConfigurationSummary.of(summary, DATASETS, METHODS, 1);
         assertEquals(List.of(), r.listed());

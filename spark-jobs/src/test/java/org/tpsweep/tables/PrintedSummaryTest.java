@@ -86,8 +86,8 @@ class PrintedSummaryTest {
         Row best = rows.stream().min(Comparator.comparingDouble(r -> r.<Double>getAs("best_val_error_mean")))
                 .orElseThrow();
         List<Double> means = rows.stream().map(r -> r.<Double>getAs("test_error_mean")).sorted().toList();
-        int first = printed.indexOf("bp on mnist: " + draws + " configurations, summarised (more than "
-                + ConfigurationSummary.MAX_LISTED + "); every configuration: " + out.resolve("summary.parquet"));
+        int first = printed.indexOf("bp on mnist: " + draws + " configurations, summarised (a sensitivity study); "
+                + "every configuration: " + out.resolve("summary.parquet"));
         assertTrue(first >= 0, text);
         assertEquals("", printed.get(first - 1), text);
         assertFalse(printed.get(first + 3).startsWith("  "), "three lines: no trial failed\n" + text);
