@@ -361,16 +361,16 @@ class DfaGntTest {
 
     /**
      * Check 10 for dfa: with fixed random feedback the hidden updates start unaligned with the gradient, so two
-     * epochs cut the subset's training loss by only ≈ 7 % (2.511 → 2.339), which clears TrainingCheck's 5 % bar.
+     * epochs cut the subset's training loss by only ≈ 7 % (2.511 → 2.339); the floor is half of that.
      */
     @Test
     void dfaLowersTheTrainingLossOnMnist() {
-        TrainingCheck.lowersTrainingLoss(Methods.DFA, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.DFA, Map.of(), 0.034);        // measured 6.85 %
     }
 
     @Test
     void gntLowersTheTrainingLossOnMnist() {
-        TrainingCheck.lowersTrainingLoss(Methods.GNT, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.GNT, Map.of(), 0.41);         // measured 82.6 %
     }
 
     // ---------------------------------------------------------------- helpers

@@ -555,9 +555,9 @@ class DirectFeedbackRulesTest {
 
     @Test
     void publishedHyperparametersLowerTheTrainingLossWithinTwoEpochs() {
-        TrainingCheck.lowersTrainingLoss(Methods.DDTP_RHL, Map.of());
-        TrainingCheck.lowersTrainingLoss(Methods.DDTP_REC, Map.of());
-        TrainingCheck.lowersTrainingLoss(Methods.DDTP_CONTROL, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.DDTP_RHL, Map.of(), 0.35);       // measured 70.9 %
+        TrainingCheck.lowersTrainingLoss(Methods.DDTP_REC, Map.of(), 0.17);       // measured 34.7 %
+        TrainingCheck.lowersTrainingLoss(Methods.DDTP_CONTROL, Map.of(), 0.23);   // measured 47.4 %
     }
 
     @Test

@@ -84,7 +84,7 @@ class DtpIterativeTrainingTest {
 
     @Test
     void bothPresetsLowerTheTrainingLossWithinTwoEpochs() {
-        TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE, Map.of());
-        TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE_LITERAL, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE, Map.of(), 0.33);           // measured 66.0 %
+        TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE_LITERAL, Map.of(), 0.24);   // measured 48.5 %
     }
 }
