@@ -93,7 +93,7 @@ public final class Adam implements Optimizer {
     }
 
     /** True when one fused Vector API pass can update the parameter (contiguous float/double buffers). */
-    private static boolean fused(INDArray... arrays) {
+    static boolean fused(INDArray... arrays) {
         if (!FastTanh.vectorised()) {
             return false;
         }

@@ -70,19 +70,29 @@ final class DampingSearch {
                 }
             }
         }
-        double[] chosen = new double[last - 1];
-        double[] best = new double[last - 1];
-        java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
         List<AngleStats> all = new ArrayList<>();
         for (int c = 0; c < CANDIDATES.length; c++) {
             for (AngleStats a : perLambda[c].flush(epoch)) {
                 all.add(new AngleStats(a.epoch(), a.layer(), "gnt@" + CANDIDATES[c], a.meanDeg(), a.stdDeg(), a.n()));
-                if (a.meanDeg() < best[a.layer() - 1]) {            // strict: ties keep the smaller λ
-                    best[a.layer() - 1] = a.meanDeg();
-                    chosen[a.layer() - 1] = CANDIDATES[c];
-                }
             }
         }
-        return new Outcome(chosen, all);
+        return new Outcome(choose(all, last - 1), all);
+    }
+
+    /**
+     * Per hidden layer 1..{@code hiddenLayers}, the λ of the row "gnt@λ" with the smallest mean angle; rows come in
+     * ascending λ, and a tie keeps the smaller λ.
+     */
+    static double[] choose(List<AngleStats> rows, int hiddenLayers) {
+        double[] chosen = new double[hiddenLayers];
+        double[] best = new double[hiddenLayers];
+        java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+        for (AngleStats a : rows) {
+            if (a.meanDeg() < best[a.layer() - 1]) {            // strict: ties keep the smaller λ
+                best[a.layer() - 1] = a.meanDeg();
+                chosen[a.layer() - 1] = Double.parseDouble(a.reference().substring("gnt@".length()));
+            }
+        }
+        return chosen;
     }
 }

@@ -316,7 +316,15 @@ public final class Trainer {
 
     /** True when the early-stop rule, if enabled, ends the run after {@code epoch} (1-based). */
     private boolean earlyStop(int epoch, double trainError) {
-        return config.getBoolean(Methods.EARLY_STOP) && !lossFunction.isRegression()
+        return earlyStop(config, lossFunction.isRegression(), epoch, trainError);
+    }
+
+    /**
+     * The early-stop rule (ALGORITHMS.md §2 step 4): enabled, a classification run, {@code epoch} (1-based) at
+     * least the 6th, and the epoch's mean training accuracy 1 − {@code trainError} below the dataset's threshold.
+     */
+    static boolean earlyStop(RunConfig config, boolean regression, int epoch, double trainError) {
+        return config.getBoolean(Methods.EARLY_STOP) && !regression
                 && epoch >= EARLY_STOP_FROM_EPOCH && 1 - trainError < Datasets.earlyStopAccuracy(config.dataset());
     }
 

@@ -26,6 +26,13 @@ class FastTanhTest {
     }
 
     @Test
+    void theVectorKernelIsThePathTheseTestsCover() {
+        // surefire starts the test JVM with --add-modules jdk.incubator.vector; without it FastTanh falls back to
+        // ND4J's tanh and the accuracy checks below would silently cover the fallback instead.
+        assertTrue(FastTanh.vectorised(), "the Vector API module is present in the test JVM");
+    }
+
+    @Test
     void doubleTanhIsAccurateToAFewUlps() {
         double[] xs = samples();
         INDArray a = Nd4j.createFromArray(xs.clone());

@@ -105,10 +105,12 @@ class DfaGntTest {
             assertEquals(p.gradient(), param(ddtp, p.name()), p.name());
         }
 
-        // BP's alignment angle with itself is 0 (the cosine may round above 1 and must be clipped).
+        // BP's alignment angle with the gradient is 0: against central differences of ℒ, computed independently
+        // of BackpropRule (the angle of G_BP with a copy of itself would hold by construction).
         for (var p : bp.forwardParameters()) {
             if (p.name().startsWith("W")) {
-                assertEquals(0.0, Angles.degrees(p.gradient(), p.gradient().dup()), 1e-6, p.name());
+                INDArray fd = finiteDifferenceGradient(net, p.value(), x, y);
+                assertEquals(0.0, Angles.degrees(p.gradient(), fd), 1e-3, p.name() + ": angle with ∂ℒ/∂W by FD");
             }
         }
     }
@@ -361,16 +363,16 @@ class DfaGntTest {
 
     /**
      * Check 10 for dfa: with fixed random feedback the hidden updates start unaligned with the gradient, so two
-     * epochs cut the subset's training loss by only ≈ 7 % (2.511 → 2.339), which clears TrainingCheck's 5 % bar.
+     * epochs cut the subset's training loss by only ≈ 7 % (2.511 → 2.339); the floor is half of that.
      */
     @Test
     void dfaLowersTheTrainingLossOnMnist() {
-        TrainingCheck.lowersTrainingLoss(Methods.DFA, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.DFA, Map.of(), 0.034);        // measured 6.85 %
     }
 
     @Test
     void gntLowersTheTrainingLossOnMnist() {
-        TrainingCheck.lowersTrainingLoss(Methods.GNT, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.GNT, Map.of(), 0.41);         // measured 82.6 %
     }
 
     // ---------------------------------------------------------------- helpers
@@ -381,6 +383,24 @@ class DfaGntTest {
     }
 
     /** J = ∂a_L/∂h_i at one sample, n_L × n_i, with plain loops: J = W_Lᵀ D_{L-1} W_{L-1}ᵀ ⋯ D_{i+1} W_{i+1}ᵀ. */
+    /** ∂ℒ/∂W by central differences of the batch-mean cross-entropy, perturbing the live array {@code w} of {@code net}. */
+    private static INDArray finiteDifferenceGradient(DenseNetwork net, INDArray w, INDArray x, INDArray y) {
+        INDArray g = w.ulike();
+        double step = 1e-6;
+        for (int r = 0; r < w.rows(); r++) {
+            for (int c = 0; c < w.columns(); c++) {
+                double orig = w.getDouble(r, c);
+                w.putScalar(r, c, orig + step);
+                double up = SoftmaxCrossEntropy.evaluate(net.forward(x).logits(), y, true).meanLoss();
+                w.putScalar(r, c, orig - step);
+                double down = SoftmaxCrossEntropy.evaluate(net.forward(x).logits(), y, true).meanLoss();
+                w.putScalar(r, c, orig);
+                g.putScalar(r, c, (up - down) / (2 * step));
+            }
+        }
+        return g;
+    }
+
     private static double[][] handJacobian(DenseNetwork net, double[] x, int layer) {
         int last = net.numLayers();
         double[][] h = new double[last + 1][];

@@ -476,16 +476,16 @@ class DtpRulesTest {
 
     @Test
     void dtpLowersTrainingLoss() {
-        TrainingCheck.lowersTrainingLoss(Methods.DTP, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.DTP, Map.of(), 0.11);                 // measured 22.6 %
     }
 
     @Test
     void dtpPretrainedLowersTrainingLoss() {
-        TrainingCheck.lowersTrainingLoss(Methods.DTP_PRETRAINED, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.DTP_PRETRAINED, Map.of(), 0.18);      // measured 36.9 %
     }
 
     @Test
     void dtpDrlLowersTrainingLoss() {
-        TrainingCheck.lowersTrainingLoss(Methods.DTP_DRL, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.DTP_DRL, Map.of(), 0.19);             // measured 38.8 %
     }
 }

@@ -251,7 +251,9 @@ class DtpTheoryTest {
      * invertible and whose middle layer is a shear, near its linear regime, feedback-only training with
      * coupled weight decay wd = 1e-4 (500 Adam steps, one batch of 50, fresh noise, σ = 0.05) brings
      * ddtp-linear's DRL-trained Q_1 within 10 % (relative Frobenius distance, mean over samples) of the damped
-     * pseudo-inverse Jᵀ(JJᵀ + λI)⁻¹, λ = n_1·wd/2, of J = ∂a_L/∂h_1, whereas the Jacobian of dtp's layer-wise
+     * pseudo-inverse Jᵀ(JJᵀ + λI)⁻¹, λ = n_1·wd/2, of J = ∂a_L/∂h_1 (λ = 2e-4 here is too small to tell from the
+     * plain pseudo-inverse at this tolerance: this test claims the minimum-norm inverse, not the value of λ, which
+     * DirectFeedbackRulesTest's check 4 tells apart from wd/2), whereas the Jacobian of dtp's layer-wise
      * target map τ_L ↦ τ_1 stays more than 30 % (and 4× ddtp-linear's distance) away, although it does invert
      * J on the output space (‖QJ − I‖_F/√n_L &lt; 0.15): it picks another generalised inverse, not the
      * minimum-norm one. Figures at these seeds: 0.034 vs 0.81 (‖QJ − I‖: 0.031 and 0.079).

@@ -87,8 +87,8 @@ class DtpIterativeTrainingTest {
 
     @Test
     void bothPresetsLowerTheTrainingLossWithinTwoEpochs() {
-        TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE, Map.of());
-        TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE_LITERAL, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE, Map.of(), 0.33);           // measured 66.0 %
+        TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE_LITERAL, Map.of(), 0.24);   // measured 48.5 %
     }
 
     /** [M]'s λ search is a frozen pass: with dtp-iterative it must not take the decoder step S1. */

@@ -422,7 +422,7 @@ class FConventionsTest {
     /** ALGORITHMS.md §6 check 10 for fw-dtp-bn with [F]'s published MNIST setting (lr 0.1, β 0.04, linear-BN). */
     @Test
     void fwDtpBnLowersTheTrainingLossOfAnMnistSubset() {
-        TrainingCheck.lowersTrainingLoss(Methods.FW_DTP_BN, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.FW_DTP_BN, Map.of(), 0.20);   // measured 39.8 %
     }
 
     /** SGD settings under which [F]'s learned-feedback rules train (their defaults are [F]'s code defaults). */
@@ -433,9 +433,11 @@ class FConventionsTest {
 
     /** ALGORITHMS.md §6 check 10 under [F]'s conventions for the rules with learned feedback (tp excepted). */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"dtp", "dtp-drl", "l-drl-f", "l-drl-e", "dtp-bn"})
-    void learnedFeedbackRulesLowerTheTrainingLossUnderFConventions(String method) {
-        TrainingCheck.lowersTrainingLoss(method, fTrainingSettings());
+    @org.junit.jupiter.params.provider.CsvSource({"dtp, 0.29", "dtp-drl, 0.27", "l-drl-f, 0.18", "l-drl-e, 0.26",
+            "dtp-bn, 0.46"})
+    void learnedFeedbackRulesLowerTheTrainingLossUnderFConventions(String method, double floor) {
+        // measured drops: dtp 59.2 %, dtp-drl 55.5 %, l-drl-f 36.0 %, l-drl-e 53.0 %, dtp-bn 93.4 %
+        TrainingCheck.lowersTrainingLoss(method, fTrainingSettings(), floor);
     }
 
     /** Check 10 for [F]-DRL: dtp-drl with [F]'s objective (clean reference, no difference-term gradient, no 1/σ²). */
@@ -445,7 +447,7 @@ class FConventionsTest {
         p.put(Methods.DRL_TARGET, Methods.CLEAN);
         p.put(Methods.DIFF_TERM_GRAD, false);
         p.put(Methods.INV_SIGMA2_SCALE, false);
-        TrainingCheck.lowersTrainingLoss(Methods.DTP_DRL, p);
+        TrainingCheck.lowersTrainingLoss(Methods.DTP_DRL, p, 0.18);               // measured 35.8 %
     }
 
     /** [F] Table 2's point about TP: on a non-invertible network plain TP does worse than DTP (§6, [F] items). */
@@ -468,13 +470,13 @@ class FConventionsTest {
     /** ALGORITHMS.md §6 check 10 for fa with its defaults ([F]'s conventions; placeholder lr 0.1). */
     @Test
     void faLowersTheTrainingLossOfAnMnistSubset() {
-        TrainingCheck.lowersTrainingLoss(Methods.FA, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.FA, Map.of(), 0.27);          // measured 54.9 %
     }
 
     /** ALGORITHMS.md §6 check 10 for fw-dtp with its defaults ([F]'s conventions; placeholder lr 0.1, β 0.5). */
     @Test
     void fwDtpLowersTheTrainingLossOfAnMnistSubset() {
-        TrainingCheck.lowersTrainingLoss(Methods.FW_DTP, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.FW_DTP, Map.of(), 0.18);      // measured 35.8 %
     }
 
     // ---------------------------------------------------------------------------------------------------------

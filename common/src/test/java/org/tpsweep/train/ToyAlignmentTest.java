@@ -17,7 +17,8 @@ import org.tpsweep.metrics.AngleStats;
 /**
  * [M]'s Fig. 4 claim, measured on the student–teacher set (student 6-6-6-2): after feedback pre-training with
  * the forward weights frozen, the updates of the DRL-trained rules (dtp-drl, ddtp-linear) are closer in angle
- * to the Gauss-Newton-target update than dtp's, whose layer-wise inverses are not the Gauss-Newton ones. Also
+ * to the Gauss-Newton-target update than dtp's, whose layer-wise inverses are not the Gauss-Newton ones: dtp's
+ * angle is at least 1.6× each of theirs (the README's figures: ≈ 68° vs ≈ 12° and ≈ 22°). Also
  * the null-space ratios of the toy option are logged (ratios in [0, 1]).
  */
 class ToyAlignmentTest {
@@ -54,7 +55,8 @@ class ToyAlignmentTest {
         double dtp = gntAngle(Methods.DTP, Map.of());
         double dtpDrl = gntAngle(Methods.DTP_DRL, Map.of());
         double ddtpLinear = gntAngle(Methods.DDTP_LINEAR, Map.of());
-        assertTrue(dtpDrl < dtp, "dtp-drl " + dtpDrl + "° vs dtp " + dtp + "°");
-        assertTrue(ddtpLinear < dtp, "ddtp-linear " + ddtpLinear + "° vs dtp " + dtp + "°");
+        // With a margin (issue 15 item 10): the README's figures are dtp ≈ 68°, dtp-drl ≈ 12°, ddtp-linear ≈ 22°.
+        assertTrue(dtp >= 1.6 * dtpDrl, "dtp " + dtp + "° vs dtp-drl " + dtpDrl + "°: not 1.6× apart");
+        assertTrue(dtp >= 1.6 * ddtpLinear, "dtp " + dtp + "° vs ddtp-linear " + ddtpLinear + "°: not 1.6× apart");
     }
 }

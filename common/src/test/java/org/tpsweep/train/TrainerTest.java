@@ -57,8 +57,20 @@ class TrainerTest {
 
     @Test
     void publishedHyperparametersLowerTheTrainingLossWithinTwoEpochs() {
-        TrainingCheck.lowersTrainingLoss(Methods.BP, Map.of());
-        TrainingCheck.lowersTrainingLoss(Methods.DDTP_LINEAR, Map.of());
+        TrainingCheck.lowersTrainingLoss(Methods.BP, Map.of(), 0.40);              // measured 82.2 %
+        TrainingCheck.lowersTrainingLoss(Methods.DDTP_LINEAR, Map.of(), 0.11);     // measured 23.2 %
+    }
+
+    /**
+     * Check 10 on Frozen-MNIST (issue 15 item 3): only W_1 and b_1 train, so the loss falls only when the first
+     * hidden layer's target points downhill; the output layer's exact update cannot carry the check. Floors at
+     * about half the drop measured on this set-up (2000 samples, two epochs, the MNIST defaults).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({"dtp, 0.04", "ddtp-linear, 0.034", "ddtp-rhl, 0.27", "dfa, 0.008"})
+    void onFrozenMnistTheFirstLayersTargetAloneLowersTheTrainingLoss(String method, double floor) {
+        // measured drops: dtp 7.92 %, ddtp-linear 6.84 %, ddtp-rhl 55.34 %, dfa 1.64 %
+        TrainingCheck.lowersTrainingLoss(method, "frozen-mnist", Map.of(), floor);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.tpsweep.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -205,13 +206,12 @@ class StandaloneClusterTest {
         assertTrue(run.output().contains("on " + cluster.masterUrl), run.output());
         // The trials ran in the Workers' executors, not in the driver.
         Map<String, String> executors = column(out, "executor_id");
-        if (executors != null) {
-            executors.forEach((id, e) -> assertTrue(e != null && !e.equals("driver"), "trial " + id + " ran on " + e));
-        }
+        assertNotNull(executors, "trials.parquet has an executor_id column");
+        assertEquals(plannedIds(SMALL, "cluster-small"), new ArrayList<>(executors.keySet()), "an executor per trial");
+        executors.forEach((id, e) -> assertTrue(e != null && !e.equals("driver"), "trial " + id + " ran on " + e));
         Map<String, String> devices = column(out, "device");
-        if (devices != null) {
-            devices.forEach((id, d) -> assertEquals("cpu", d, "device of trial " + id));
-        }
+        assertNotNull(devices, "trials.parquet has a device column");
+        devices.forEach((id, d) -> assertEquals("cpu", d, "device of trial " + id));
         // The data folder was shipped: the executors' work folders hold the MNIST files unpacked, byte for byte.
         List<Path> shipped = shippedMnistFolders();
         assertFalse(shipped.isEmpty(), "no shipped MNIST folder in the executors' work folders under " + cluster.home);

@@ -201,6 +201,53 @@ public class SweepJobTest {
         assertTrue(Files.readString(out.resolve("sweep.json")).contains("\"name\" : \"two\""));
     }
 
+    /**
+     * A diverged and an early-stopped trial through a real local sweep, end to end (issue 15 item 8): bp with an
+     * lr of 1e307 (Adam moves every weight by lr at its first step) overflows to a non-finite loss in its first
+     * epoch; bp with an lr of 1e-12 stays at chance level and the early stop ends it after epoch 6. The CLI's
+     * count, trials.parquet's status, message and epoch count, epochs.parquet's rows and summary.parquet's
+     * n_diverged / n_stopped all say so.
+     */
+    @Test
+    void aDivergedAndAStoppedTrialGoThroughTheSweepEndToEnd() throws Exception {
+        String text = """
+                name: ends
+                dataset: mnist
+                seeds: [1]
+                methods:
+                  bp: {epochs: 8, train_subset: 300, num_hidden: 1, size_hidden: 8, batch_size: 100, early_stop: true, precision: float64, lr: [1.0e-12, 1.0e+307]}
+                """;
+        Path spec = Files.writeString(tmp.resolve("ends.yaml"), text);
+        Path out = tmp.resolve("ends-out");
+        String printed = runCli(spec, out);
+        assertTrue(printed.contains("2/2 trials done (ok 0, diverged 1, stopped 1, failed 0)"), printed);
+        SparkSession spark = reader();
+        List<Row> rows = spark.read().parquet(out.resolve("trials.parquet").toString()).orderBy("lr").collectAsList();
+        assertEquals(2, rows.size());
+        Row stopped = rows.get(0);
+        Row diverged = rows.get(1);
+        assertEquals(1e-12, stopped.<Double>getAs("lr"), 0.0);
+        assertEquals("stopped", stopped.getAs("status"));
+        assertTrue(stopped.<String>getAs("message").startsWith("early stop after epoch 6: training accuracy"),
+                stopped.<String>getAs("message"));
+        assertEquals("diverged", diverged.getAs("status"));
+        assertTrue(diverged.<String>getAs("message").contains("non-finite"), diverged.<String>getAs("message"));
+        Dataset<Row> epochs = spark.read().parquet(out.resolve("epochs.parquet").toString());
+        assertEquals(6, epochs.where(epochs.col("trial_id").equalTo(stopped.<String>getAs("trial_id"))).count(),
+                "the stopped trial's six epochs");
+        assertEquals(0, epochs.where(epochs.col("trial_id").equalTo(diverged.<String>getAs("trial_id"))).count(),
+                "the diverged trial ended inside its first epoch");
+        List<Row> summary = spark.read().parquet(out.resolve("summary.parquet").toString()).orderBy("lr")
+                .collectAsList();
+        assertEquals(2, summary.size(), "one configuration per lr");
+        assertEquals(List.of(0L, 1L, 0L, 0L), List.of(summary.get(0).<Long>getAs("n_ok"),
+                summary.get(0).<Long>getAs("n_stopped"), summary.get(0).<Long>getAs("n_diverged"),
+                summary.get(0).<Long>getAs("n_failed")), "lr 1e-12: ok, stopped, diverged, failed");
+        assertEquals(List.of(0L, 0L, 1L, 0L), List.of(summary.get(1).<Long>getAs("n_ok"),
+                summary.get(1).<Long>getAs("n_stopped"), summary.get(1).<Long>getAs("n_diverged"),
+                summary.get(1).<Long>getAs("n_failed")), "lr 1e307: ok, stopped, diverged, failed");
+    }
+
     @Test
     void failedTrialsAreRecordedNotThrown() throws Exception {
         SparkSession spark = reader();

@@ -114,22 +114,42 @@ class TrialStoreTest {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<TrialStore.Commit>> futures = new ArrayList<>();
+        List<TrialOutcome> attempts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            double err = 0.1 + i / 100.0;
+            TrialOutcome attempt = outcome(RunStatus.OK, 0.1 + i / 100.0);       // each attempt's own document
+            attempts.add(attempt);
             futures.add(pool.submit(() -> {
                 start.await();
-                return s.commit(outcome(RunStatus.OK, err), false);
+                return s.commit(attempt, false);
             }));
         }
         start.countDown();
-        for (Future<TrialStore.Commit> f : futures) {
-            f.get();
+        List<Integer> written = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TrialStore.Commit c = futures.get(i).get();
+            if (c == TrialStore.Commit.WRITTEN) {
+                written.add(i);
+            } else {
+                assertEquals(TrialStore.Commit.KEPT_EXISTING, c, "attempt " + i);
+            }
         }
         pool.shutdown();
+        assertEquals(1, written.size(), "exactly one attempt WRITTEN, the other " + (n - 1) + " KEPT_EXISTING: "
+                + written);
         assertEquals(Set.of(TRIAL.trialId()), s.committedIds());
         assertTrue(files().stream().noneMatch(f -> f.endsWith(".tmp")), files().toString());
-        assertTrue(committed().startsWith("{\"trial_id\":\"" + TRIAL.trialId() + "\""), committed());
-        assertEquals(1, committed().lines().count());
+        assertEquals(TrialDocument.encode(attempts.get(written.get(0))) + "\n", committed(),
+                "the file is the document of the attempt that was told WRITTEN");
+        assertEquals(1, attempts.stream().map(TrialDocument::encode).distinct().filter(d -> (d + "\n")
+                .equals(uncheckedCommitted())).count(), "and of no other attempt");
+    }
+
+    private String uncheckedCommitted() {
+        try {
+            return committed();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

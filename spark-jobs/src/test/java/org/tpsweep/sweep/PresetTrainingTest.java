@@ -25,7 +25,7 @@ import org.tpsweep.train.Trainer;
  * (its published *_train configuration, its own precision) and of conf/presets/fwdtp2023-table2-mnist.yaml (the
  * published FW-DTP setting and the searched cells; tp excepted, the row that shows plain TP failing) lowers the
  * training loss of a 2000-sample MNIST subset within two epochs (the preset run small: --epochs 2 --seeds 1
- * --train-subset 2000).
+ * --train-subset 2000), by at least its floor in {@link #FLOORS}.
  */
 class PresetTrainingTest {
 
@@ -33,6 +33,29 @@ class PresetTrainingTest {
         Path here = Path.of("").toAbsolutePath();
         return here.getFileName().toString().equals("spark-jobs") ? here.getParent() : here;
     }
+
+    /**
+     * The least relative drop of the training loss per preset and method: about half the drop measured on this
+     * set-up (issue 15 item 3; "any decrease" passes with broken hidden-layer targets, since the output layer always
+     * gets its exact update). The *_train presets have small learning rates (dtp-pretrained: effective 1.2e-4,
+     * σ = 0.009), so 32 steps lower its loss by only 1.2 %. The runs are deterministic.
+     */
+    private static final Map<String, Double> FLOORS = Map.ofEntries(
+            Map.entry("meulemans2020-mnist/bp", 0.42),                  // measured 85.9 %
+            Map.entry("meulemans2020-mnist/dfa", 0.07),                 // 14.3 %
+            Map.entry("meulemans2020-mnist/dtp", 0.044),                // 8.96 %
+            Map.entry("meulemans2020-mnist/dtp-pretrained", 0.006),     // 1.20 %
+            Map.entry("meulemans2020-mnist/dtp-drl", 0.24),             // 49.3 %
+            Map.entry("meulemans2020-mnist/ddtp-linear", 0.39),         // 78.5 %
+            Map.entry("meulemans2020-mnist/ddtp-rhl", 0.17),            // 35.3 %
+            Map.entry("meulemans2020-mnist/ddtp-rec", 0.18),            // 37.3 %
+            Map.entry("meulemans2020-mnist/ddtp-control", 0.36),        // 72.7 %
+            Map.entry("fwdtp2023-table2-mnist/bp", 0.31),               // 63.7 %
+            Map.entry("fwdtp2023-table2-mnist/fa", 0.24),               // 48.3 %
+            Map.entry("fwdtp2023-table2-mnist/dtp", 0.31),              // 62.9 %
+            Map.entry("fwdtp2023-table2-mnist/dtp-drl", 0.30),          // 60.7 %
+            Map.entry("fwdtp2023-table2-mnist/l-drl-f", 0.28),          // 57.3 %
+            Map.entry("fwdtp2023-table2-mnist/fw-dtp-bn", 0.098));      // 19.8 %
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"meulemans2020-mnist", "fwdtp2023-table2-mnist"})
@@ -54,11 +77,11 @@ class PresetTrainingTest {
             TrainResult r = trainer.train(EpochListener.NONE);
             double after = Evaluator.evaluate(trainer.rule().network(), train, dtype).loss();
             assertEquals(RunStatus.OK, r.status(), c.method() + ": " + r.message());
-            // The *_train presets have small learning rates (dtp-pretrained: effective 1.2e-4, σ = 0.009): 32 steps
-            // lower the loss by ≈ 1 % there, by 10-80 % for the others. Evaluation is deterministic, so any
-            // decrease is real; a wrong sign or scale in a rule raises the loss.
-            assertTrue(after < before, c.method() + ": training loss " + before + " → " + after);
             System.out.printf("check 10 (preset) %-15s %.4f → %.4f%n", c.method(), before, after);
+            Double floor = FLOORS.get(preset + "/" + c.method());
+            assertTrue(floor != null, "no floor for " + preset + "/" + c.method());
+            assertTrue(1 - after / before >= floor, String.format("%s: training loss %.4f → %.4f, a drop of %.2f %% "
+                    + "< floor %.1f %%", c.method(), before, after, 100 * (1 - after / before), 100 * floor));
             checked++;
         }
         assertEquals(spec.methods().size() - (spec.methods().containsKey(Methods.TP) ? 1 : 0), checked);
