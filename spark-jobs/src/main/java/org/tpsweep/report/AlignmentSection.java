@@ -23,7 +23,7 @@ public final class AlignmentSection {
     /** The section. */
     public static Section build(ReportContext ctx) {
         String title = "Alignment";
-        Object[] ids = ctx.picked().shown().stream().map(ResultRows.Shown::configId).toArray();
+        Object[] ids = ctx.picked().configIds();
         if (!ctx.tables().has(OutputTables.ANGLES) || ids.length == 0) {
             return Section.omitted("alignment", title, "angles.parquet is absent, so there are no alignment angles.");
         }

@@ -26,7 +26,7 @@ public final class CurvesSection {
     /** The section. */
     public static Section build(ReportContext ctx) {
         String title = "Learning curves";
-        Object[] ids = ctx.picked().shown().stream().map(ResultRows.Shown::configId).toArray();
+        Object[] ids = ctx.picked().configIds();
         if (!ctx.tables().has(OutputTables.EPOCHS) || ids.length == 0) {
             return Section.omitted("curves", title, "epochs.parquet is absent, so there are no learning curves.");
         }

@@ -20,7 +20,7 @@ public final class JacobianSection {
     /** The section. */
     public static Section build(ReportContext ctx) {
         String title = "Jacobian conditions";
-        Object[] ids = ctx.picked().shown().stream().map(ResultRows.Shown::configId).toArray();
+        Object[] ids = ctx.picked().configIds();
         if (!ctx.tables().has(OutputTables.JACOBIANS_SUMMARY) || ids.length == 0) {
             return Section.omitted("jacobians", title, "jacobians_summary.parquet is absent, so there are no Jacobian "
                     + "conditions.");

@@ -23,7 +23,7 @@ public final class PairedSection {
     public static Section build(ReportContext ctx) {
         String title = "Paired comparisons";
         ResultRows.Picked p = ctx.picked();
-        Object[] ids = p.shown().stream().map(ResultRows.Shown::configId).toArray();
+        Object[] ids = p.configIds();
         if (!ctx.tables().has(OutputTables.PAIRED) || ids.length < 2) {
             return Section.omitted("paired", title, "Fewer than two configurations are shown, so there is nothing to "
                     + "pair.");

@@ -46,6 +46,11 @@ public final class ResultRows {
             return shown.stream().filter(s -> s.configId().equals(configId)).findFirst().orElse(null);
         }
 
+        /** The config_ids of the configurations shown (for {@code isin} filters of the other tables). */
+        public Object[] configIds() {
+            return shown.stream().map(Shown::configId).toArray();
+        }
+
         /** The row labels of the result table, in order (a label shared by several datasets once). */
         public List<String> labels() {
             return shown.stream().sorted(Comparator.comparing(Shown::method)).map(Shown::label).distinct().toList();
