@@ -130,6 +130,13 @@ public final class OutputLock implements AutoCloseable {
                 if (holder.isEmpty() && attempt == 0 && !fs.exists(file)) {
                     continue;                                       // released in between
                 }
+                if (holder.isEmpty() && fs.exists(file) && Duration.between(Instant.ofEpochMilli(
+                        fs.getFileStatus(file).getModificationTime()), now).compareTo(staleAfter()) <= 0) {
+                    // created but not yet written (or being written): another run is taking the lock right now
+                    throw new ConfigException("output folder " + display(dir) + " is being locked by another "
+                            + "tp-sweep run at this moment (lock file " + display(file) + " just created); wait for "
+                            + "it to end or use another --out folder");
+                }
                 if (holder.isPresent() && !isAbandoned(holder.get(), now)) {
                     throw new ConfigException("output folder " + display(dir) + " is in use by another tp-sweep run ("
                             + holder.get().describe(now) + "; lock file " + display(file) + "); wait for it to end "

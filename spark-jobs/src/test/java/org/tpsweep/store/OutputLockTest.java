@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpsweep.config.ConfigException;
@@ -69,7 +70,8 @@ class OutputLockTest {
         OutputLock.acquire(local(), out(), null).close();
     }
 
-    @Test
+    /** Repeated: the race (a contender reading the lock file between its creation and its content) is rare. */
+    @RepeatedTest(30)
     void concurrentAcquiresLetExactlyOneIn() throws Exception {
         int n = 8;
         ExecutorService pool = Executors.newFixedThreadPool(n);
