@@ -131,11 +131,9 @@ public final class DtpIterativeRule extends ForwardRule {
     /** S0–S5 on this minibatch; the decoders change at once (S1), the forward weights when the update is applied. */
     @Override
     public void computeForwardGradients(ForwardPass pass, INDArray lossGradient) {
-        int layers = net.numLayers();
         INDArray[] a = preActivations(pass);
         decoderStep(pass, a, beta, mean);                                              // S1
-        INDArray tauL = a[layers].sub(lossGradient.mul(beta * pass.batchSize()));      // S2: per-sample, no 1/B
-        lastTargets = targets.compute(a, tauL);                                        // S3–S4
+        lastTargets = targets.compute(a, outputTarget(pass, a, lossGradient));        // S2–S4
         lastKappa = update(pass, a, lastTargets.tau());                                // S5
         diagnostics.add(maps, a, lastTargets, lastKappa);
     }
@@ -147,8 +145,12 @@ public final class DtpIterativeRule extends ForwardRule {
     @Override
     public void computeFrozenForwardGradients(ForwardPass pass, INDArray lossGradient) {
         INDArray[] a = preActivations(pass);
-        INDArray tauL = a[net.numLayers()].sub(lossGradient.mul(beta * pass.batchSize()));
-        update(pass, a, targets.compute(a, tauL).tau());
+        update(pass, a, targets.compute(a, outputTarget(pass, a, lossGradient)).tau());
+    }
+
+    /** S2: τ_L = a_L − β ∂ℓ_b/∂a_L per sample, no 1/B ({@code lossGradient} carries the batch mean's 1/B). */
+    private INDArray outputTarget(ForwardPass pass, INDArray[] a, INDArray lossGradient) {
+        return a[net.numLayers()].sub(lossGradient.mul(beta * pass.batchSize()));
     }
 
     /** a_i = h_{i-1} W_i + b_i for i = 1..L (a_L = the logits). */
