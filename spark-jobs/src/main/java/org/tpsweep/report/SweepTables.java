@@ -1,7 +1,6 @@
 package org.tpsweep.report;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -11,7 +10,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.tpsweep.config.ConfigException;
 import org.tpsweep.store.SweepMetadata;
-import org.tpsweep.tables.Aggregates;
+import org.tpsweep.tables.ConfigurationSummary;
 import org.tpsweep.tables.OutputTables;
 
 /**
@@ -34,9 +33,7 @@ public final class SweepTables {
         this.metadata = metadata;
         this.record = record;
         this.summary = table(OutputTables.SUMMARY);
-        List<String> columns = List.of(summary.columns());
-        this.hyperparameters = new ArrayList<>(columns.subList(columns.indexOf(Aggregates.SENSITIVITY_DRAW) + 1,
-                columns.indexOf("n_trials")));
+        this.hyperparameters = ConfigurationSummary.parameterColumns(summary.schema());
     }
 
     /**
