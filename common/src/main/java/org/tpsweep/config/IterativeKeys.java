@@ -35,6 +35,8 @@ public final class IterativeKeys {
     public static final String LAYER_WEIGHTS = "layer_weights";
     /** η_dec of the decoder-only pre-training epochs ({@code epochs_fb}, mean reduction). */
     public static final String LR_DEC_PRETRAIN = "lr_dec_pretrain";
+    /** Record ρ and ‖·‖₂ of each layer's sweep Jacobian on the evaluation set after every epoch (and epoch 0). */
+    public static final String CONTRACTION = "contraction_diagnostics";
 
     public static final String SUM = "sum";
     public static final String MEAN = "mean";
@@ -84,7 +86,10 @@ public final class IterativeKeys {
                 ParamDef.choice(LAYER_WEIGHTS, INFLUENCE, List.of(INFLUENCE, CONVEX, NONE), "κ_i of the forward "
                         + "update: influence ‖τ_L − a_L‖²/‖τ_i − a_i‖² (eq. 42), convex (κ_i/Σ_k κ_k), none (κ = 1)"),
                 ParamDef.integer(Methods.EPOCHS_FB, 2, 0, 1000, "decoder-only pre-training epochs"),
-                ParamDef.positive(LR_DEC_PRETRAIN, 0.5, "η_dec of the decoder-only pre-training (mean reduction)"));
+                ParamDef.positive(LR_DEC_PRETRAIN, 0.5, "η_dec of the decoder-only pre-training (mean reduction)"),
+                ParamDef.flag(CONTRACTION, true, "after the pre-training and every epoch, ρ and ‖·‖₂ of each "
+                        + "layer's sweep Jacobian I − J_g J_f (eq. 27: I − J_f J_g) at the first sample of every "
+                        + "validation minibatch, into the diagnostics table"));
     }
 
     /**

@@ -35,6 +35,8 @@ public final class DtpIterativeRule extends ForwardRule {
     private final double pretrainLr;
     private final NoiseSource noise;
     private final IterativeDiagnostics diagnostics;
+    /** True when the refinement iterates eq. 27 to its end (refine eq27, eq27+34): its sweep Jacobian is I − J_f J_g. */
+    private final boolean eq27Sweeps;
     /** The last minibatch's targets and layer weights (tests read them). */
     private IterativeTargets.Result lastTargets;
     private INDArray[] lastKappa;
@@ -54,6 +56,7 @@ public final class DtpIterativeRule extends ForwardRule {
         this.pretrainLr = pretrainLr;
         this.noise = noise;
         this.diagnostics = new IterativeDiagnostics(maps.numLayers());
+        this.eq27Sweeps = IterativeKeys.EQ27.equals(settings.refine()) || IterativeKeys.EQ27_34.equals(settings.refine());
     }
 
     /**
@@ -146,6 +149,17 @@ public final class DtpIterativeRule extends ForwardRule {
     public void computeFrozenForwardGradients(ForwardPass pass, INDArray lossGradient) {
         INDArray[] a = preActivations(pass);
         update(pass, a, targets.compute(a, outputTarget(pass, a, lossGradient)).tau());
+    }
+
+    /**
+     * The Jacobian of layer i's refinement sweep (i = 2..L) at sample {@code row} of {@code pass}, float64
+     * ({@link IterationJacobians}): I − J_g J_f for eq.-35 sweeps (refine eq35 and eq27-then-35, whose last phase
+     * is eq. 35; either scheme), I − J_f J_g for refine eq27 and eq27+34.
+     */
+    public INDArray sweepJacobian(ForwardPass pass, int row, int i) {
+        INDArray aPrev = maps.preActivation(i - 1, pass.h(i - 2).getRow(row, true));
+        INDArray a = maps.preActivation(i, pass.h(i - 1).getRow(row, true));
+        return eq27Sweeps ? IterationJacobians.eq27(maps, i, aPrev, a) : IterationJacobians.eq35(maps, i, aPrev, a);
     }
 
     /** S2: τ_L = a_L − β ∂ℓ_b/∂a_L per sample, no 1/B ({@code lossGradient} carries the batch mean's 1/B). */

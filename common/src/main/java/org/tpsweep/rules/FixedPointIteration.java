@@ -45,73 +45,125 @@ public final class FixedPointIteration {
     }
 
     /**
-     * Iterates {@code sweep} on {@code state} (changed in place) for at most {@code tMax} sweeps.
+     * Iterates {@code sweep} on {@code state} (changed in place) for at most {@code tMax} sweeps. The per-sample
+     * bookkeeping (B numbers each: active, best residual, sweeps) is kept in Java arrays; only the state arrays are
+     * updated with ND4J, through a row mask.
      *
      * @param threshold per-sample stop threshold (B × 1): inactive when stopNorm &lt; threshold from sweep tMin on
      */
     public static Outcome run(INDArray[] state, Sweep sweep, INDArray threshold, int tMin, int tMax, boolean guard) {
-        long b = state[0].rows();
-        INDArray active = Nd4j.ones(state[0].dataType(), b, 1);
-        INDArray sweeps = active.ulike().assign(0);
-        INDArray lastNorm = active.ulike().assign(Double.NaN);
-        INDArray best = guard ? active.ulike().assign(Double.POSITIVE_INFINITY) : null;
+        int b = (int) state[0].rows();
+        DataType type = state[0].dataType();
+        double[] limit = threshold.toDoubleVector();
+        boolean[] active = new boolean[b];
+        java.util.Arrays.fill(active, true);
+        int activeCount = b;
+        double[] sweeps = new double[b];
+        double[] lastNorm = new double[b];
+        java.util.Arrays.fill(lastNorm, Double.NaN);
+        double[] best = new double[b];
+        java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
         INDArray[] bestState = guard ? new INDArray[state.length] : null;
         if (guard) {
             for (int k = 0; k < state.length; k++) {
                 bestState[k] = state[k].dup();
             }
         }
-        for (int t = 1; t <= tMax && active.sumNumber().doubleValue() > 0; t++) {
+        for (int t = 1; t <= tMax && activeCount > 0; t++) {
             Step s = sweep.evaluate(state, false);
-            INDArray res = s.residual();
-            INDArray finite = finite(res);
+            double[] res = s.residual().toDoubleVector();
+            double[] norm = s.stopNorm().toDoubleVector();
             // every row whose state or increment is non-finite has a non-finite residual: masked arithmetic is
             // exact wherever all residuals are finite; otherwise rows are selected (NaN · 0 would spread)
-            boolean allFinite = finite.sumNumber().doubleValue() == b;
+            boolean allFinite = true;
+            for (double r : res) {
+                allFinite &= Double.isFinite(r);
+            }
             if (guard) {
-                INDArray improved = res.lt(best).castTo(res.dataType()).muli(finite).muli(active);
-                blendRows(best, res, improved);
-                for (int k = 0; k < state.length; k++) {
-                    if (allFinite) {
-                        bestState[k].addi(state[k].sub(bestState[k]).muliColumnVector(improved));
-                    } else {
-                        blendRows(bestState[k], state[k], improved);
+                double[] improved = new double[b];
+                boolean anyImproved = false;
+                for (int r = 0; r < b; r++) {
+                    if (active[r] && Double.isFinite(res[r]) && res[r] < best[r]) {
+                        improved[r] = 1;
+                        best[r] = res[r];
+                        anyImproved = true;
                     }
                 }
-                INDArray exploded = res.gt(best.mul(GUARD_FACTOR)).castTo(res.dataType());
-                INDArray bad = finite.rsub(1.0).addi(exploded).gt(0).castTo(res.dataType());
-                active.muli(bad.rsubi(1.0));
+                if (anyImproved) {
+                    INDArray mask = mask(improved, type);
+                    for (int k = 0; k < state.length; k++) {
+                        if (allFinite) {
+                            bestState[k].addi(state[k].sub(bestState[k]).muliColumnVector(mask));
+                        } else {
+                            blendRows(bestState[k], state[k], mask);
+                        }
+                    }
+                }
+                for (int r = 0; r < b; r++) {
+                    if (active[r] && (!Double.isFinite(res[r]) || res[r] > best[r] * GUARD_FACTOR)) {
+                        active[r] = false;
+                        activeCount--;
+                    }
+                }
             }
+            if (activeCount == 0) {
+                break;
+            }
+            double[] moving = new double[b];
+            for (int r = 0; r < b; r++) {
+                if (active[r]) {
+                    moving[r] = 1;
+                    sweeps[r]++;
+                    lastNorm[r] = norm[r];
+                }
+            }
+            INDArray mask = mask(moving, type);
             for (int k = 0; k < state.length; k++) {
                 if (allFinite) {
-                    state[k].addi(s.increments()[k].muliColumnVector(active));
+                    state[k].addi(s.increments()[k].muliColumnVector(mask));
                 } else {
-                    blendRows(state[k], state[k].add(s.increments()[k]), active);
+                    blendRows(state[k], state[k].add(s.increments()[k]), mask);
                 }
             }
-            sweeps.addi(active);
-            blendRows(lastNorm, s.stopNorm(), active);
             if (t >= tMin) {
-                INDArray converged = s.stopNorm().lt(threshold).castTo(active.dataType());
-                active.muli(converged.rsubi(1.0));
-            }
-        }
-        INDArray atTmax = active;
-        INDArray finalRes = sweep.evaluate(state, true).residual();
-        INDArray restored = finalRes.ulike().assign(0);
-        if (guard) {
-            INDArray worse = finite(finalRes).rsubi(1.0).addi(finalRes.gt(best).castTo(finalRes.dataType()))
-                    .gt(0).castTo(finalRes.dataType());
-            // a sample whose every iterate was non-finite has no best: nothing to restore
-            restored = worse.muli(finite(best));
-            if (restored.sumNumber().doubleValue() > 0) {
-                for (int k = 0; k < state.length; k++) {
-                    blendRows(state[k], bestState[k], restored);
+                for (int r = 0; r < b; r++) {
+                    if (active[r] && norm[r] < limit[r]) {
+                        active[r] = false;
+                        activeCount--;
+                    }
                 }
-                blendRows(finalRes, best, restored);
             }
         }
-        return new Outcome(sweeps, atTmax, restored, lastNorm, finalRes);
+        double[] atTmax = new double[b];
+        for (int r = 0; r < b; r++) {
+            atTmax[r] = active[r] ? 1 : 0;
+        }
+        double[] finalRes = sweep.evaluate(state, true).residual().toDoubleVector();
+        double[] restored = new double[b];
+        if (guard) {
+            boolean anyRestored = false;
+            for (int r = 0; r < b; r++) {
+                // a sample whose every iterate was non-finite has no best: nothing to restore
+                if ((!Double.isFinite(finalRes[r]) || finalRes[r] > best[r]) && Double.isFinite(best[r])) {
+                    restored[r] = 1;
+                    finalRes[r] = best[r];
+                    anyRestored = true;
+                }
+            }
+            if (anyRestored) {
+                INDArray mask = mask(restored, type);
+                for (int k = 0; k < state.length; k++) {
+                    blendRows(state[k], bestState[k], mask);
+                }
+            }
+        }
+        return new Outcome(mask(sweeps, type), mask(atTmax, type), mask(restored, type), mask(lastNorm, type),
+                mask(finalRes, type));
+    }
+
+    /** A B × 1 column of {@code values} in {@code type}. */
+    private static INDArray mask(double[] values, DataType type) {
+        return Nd4j.createFromArray(values).reshape(values.length, 1).castTo(type);
     }
 
     /** 1 where x is finite, 0 elsewhere (B × 1). */

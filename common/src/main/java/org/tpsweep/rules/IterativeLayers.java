@@ -91,6 +91,14 @@ public final class IterativeLayers {
     }
 
     /**
+     * g_i(u) − g_i(v) = (φ(u) − φ(v)) Ω_i given φ(u) and φ(v) (the bias cancels: one product instead of two), a new
+     * array.
+     */
+    public INDArray gDifference(int i, INDArray phiU, INDArray phiV) {
+        return phiU.sub(phiV).mmul(omega[i]);
+    }
+
+    /**
      * S1 for layer i: Ω̄_i ← Ω̄_i + η Σ_b w_b (t_b − g_i(v_b)) [φ(v_b); 1]ᵀ / (‖φ(v_b)‖² + 1), w_b = 1 (sum) or 1/B
      * (mean), on pairs (t_b, v_b) = (a_{i-1,b}, a_i,b) or, with {@code noiseScale} &gt; 0, (ã_b, f_i(ã_b)) with
      * ã = a_{i-1} + σ_dec ε, σ_dec = noiseScale × the per-unit RMS of a_{i-1} over the minibatch.

@@ -117,17 +117,21 @@ public final class IterativeTargets {
         return g.addi(a[i - 1]).subi(maps.g(i, a[i]));
     }
 
-    /** Eq. 35 on all layers at once: τ_{i-1} ← τ_{i-1} + g_i(τ_i) − g_i(f_i(τ_{i-1})), i = 2..L, previous values. */
+    /**
+     * Eq. 35 on all layers at once: τ_{i-1} ← τ_{i-1} + g_i(τ_i) − g_i(f_i(τ_{i-1})), i = 2..L, previous values; the
+     * increment as (φ(τ_i) − φ(f_i(τ_{i-1}))) Ω_i ({@link IterativeLayers#gDifference}).
+     */
     FixedPointIteration.Sweep eq35Sweep(INDArray tauL) {
         int layers = maps.numLayers();
-        INDArray gTop = maps.g(layers, tauL);                        // constant
+        INDArray phiTop = maps.phi().apply(tauL);                    // constant
         return (state, residualOnly) -> {
             INDArray res = null;
             INDArray[] inc = residualOnly ? null : new INDArray[layers - 1];
-            INDArray[] phiTau = new INDArray[layers];                 // φ(τ_k), shared by f_{k+1} and g_k
+            INDArray[] phiTau = new INDArray[layers + 1];             // φ(τ_k), shared by f_{k+1} and g_k
             for (int k = 1; k < layers; k++) {
                 phiTau[k] = maps.phi().apply(state[k - 1]);
             }
+            phiTau[layers] = phiTop;
             for (int i = 2; i <= layers; i++) {
                 INDArray tauI = i == layers ? tauL : state[i - 1];
                 INDArray f = maps.preActivation(i, phiTau[i - 1]);
@@ -135,8 +139,7 @@ public final class IterativeTargets {
                 INDArray r = d.muli(d).sum(true, 1);
                 res = res == null ? r : res.addi(r);
                 if (!residualOnly) {
-                    INDArray gF = maps.g(i, f);
-                    inc[i - 2] = i == layers ? gTop.sub(gF) : maps.gOfPhi(i, phiTau[i]).subi(gF);
+                    inc[i - 2] = maps.gDifference(i, phiTau[i], maps.phi().applyInPlace(f));
                 }
             }
             return new FixedPointIteration.Step(res, inc, residualOnly ? null : inc[0].norm2(true, 1));
@@ -145,7 +148,7 @@ public final class IterativeTargets {
 
     /** The sequential scheme's iteration for τ_{i-1} with τ_i frozen. */
     FixedPointIteration.Sweep sequentialSweep(int i, INDArray tauI) {
-        INDArray gTau = maps.g(i, tauI);
+        INDArray phiTau = maps.phi().apply(tauI);
         return (state, residualOnly) -> {
             INDArray f = maps.f(i, state[0]);
             INDArray d = f.sub(tauI);
@@ -153,7 +156,7 @@ public final class IterativeTargets {
             if (residualOnly) {
                 return new FixedPointIteration.Step(res, null, null);
             }
-            INDArray inc = gTau.sub(maps.g(i, f));
+            INDArray inc = maps.gDifference(i, phiTau, maps.phi().applyInPlace(f));
             return new FixedPointIteration.Step(res, new INDArray[] {inc}, inc.norm2(true, 1));
         };
     }

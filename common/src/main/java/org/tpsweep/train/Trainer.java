@@ -83,6 +83,8 @@ public final class Trainer {
     private final AlignmentMonitor alignment;
     /** [F]'s Jacobian conditions after each epoch and before the first (option jacobians); null when off. */
     private final JacobianMonitor jacobians;
+    /** dtp-iterative's contraction record after the pre-training and each epoch (contraction_diagnostics); else null. */
+    private final ContractionMonitor contraction;
 
     public Trainer(RunConfig config, TrainTestData data) {
         this(config, data, TrainerHooks.none());
@@ -125,6 +127,8 @@ public final class Trainer {
         this.evalBatch = config.has(Conventions.EVAL_BATCH_SIZE) ? config.getInt(Conventions.EVAL_BATCH_SIZE)
                 : Evaluator.AUTHORS_BATCH;
         this.jacobians = JacobianMonitor.of(config, rule, validation.n() > 0 ? validation : test, dtype, evalBatch);
+        this.contraction = ContractionMonitor.of(config, rule, validation.n() > 0 ? validation : test, dtype,
+                evalBatch);
         if (rule.network().anyBatchNorm()) {
             requireNoSingleSampleBatch("training set", train.n(), batchSize);
             requireNoSingleSampleBatch("validation set", validation.n(), evalBatch);
@@ -262,6 +266,9 @@ public final class Trainer {
             if (jacobians != null) {                     // epoch 0: after the pre-training, before any training epoch
                 jacobianStats.addAll(jacobians.measure(0));
             }
+            if (contraction != null) {
+                diagnostics.addAll(contraction.measure(0));
+            }
             int total = config.getInt(Methods.EPOCHS);
             for (int epoch = 1; epoch <= total; epoch++) {
                 long t0 = System.nanoTime();
@@ -287,6 +294,9 @@ public final class Trainer {
                     jacobianStats.addAll(jacobians.measure(epoch));
                 }
                 diagnostics.addAll(rule.flushDiagnostics(epoch));
+                if (contraction != null) {
+                    diagnostics.addAll(contraction.measure(epoch));
+                }
                 EpochMetrics m = new EpochMetrics(epoch, lossAndError[0], lossAndError[1], val.loss(), val.error(),
                         tst.loss(), tst.error(), seconds, fbSeconds, val.batchAveragedError(),
                         tst.batchAveragedError());

@@ -56,9 +56,21 @@ class DtpIterativeTrainingTest {
         TrainResult r = new Trainer(small(Methods.DTP_ITERATIVE, 3, Map.of()), mnist()).train(EpochListener.NONE);
         List<RuleDiagnostic> d = r.diagnostics();
         int layers = 3;
-        assertEquals(2 * (5 + (layers - 1) + layers), d.size(), d.toString());
+        // per epoch: 5 network-wide values, L − 1 residuals, L κ means; the contraction record at epochs 0, 1, 2
+        assertEquals(2 * (5 + (layers - 1) + layers) + 3 * 3 * (layers - 1), d.size(), d.toString());
+        Map<String, Double> radius = new HashMap<>();
         for (RuleDiagnostic x : d) {
+            String key = x.epoch() + "/" + x.layer();
             switch (x.name()) {
+                case ContractionMonitor.RADIUS -> {
+                    assertTrue(x.epoch() >= 0 && x.epoch() <= 2 && x.layer() >= 2, x.toString());
+                    radius.put(key, x.value());
+                    // 32 > 10: I − J_g J_f of the top layer keeps an eigenvalue 1 (§3c "Non-square layers")
+                    assertTrue(x.layer() < layers || x.value() >= 1 - 1e-9, x.toString());
+                }
+                case ContractionMonitor.NORM -> assertTrue(x.value() >= radius.get(key) - 1e-9, "‖·‖₂ ≥ ρ: " + x);
+                case ContractionMonitor.CONTRACTING_SHARE -> assertTrue(x.value() >= 0 && x.value() <= 1
+                        && (x.layer() < layers || x.value() == 0), x.toString());
                 case "sweeps_mean", "sweeps_max" -> assertTrue(x.value() >= 1 && x.value() <= 30, x.toString());
                 case "tmax_share", "guard_restored_share" -> assertTrue(x.value() >= 0 && x.value() <= 1, x.toString());
                 case "kappa_mean" -> assertTrue(x.layer() < layers || x.value() == 1.0, x.toString());

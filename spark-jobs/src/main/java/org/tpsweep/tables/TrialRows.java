@@ -53,7 +53,8 @@ import org.tpsweep.train.TrainResult;
  * <p>{@code diagnostics}: {@code trial_id, epoch, layer} (0 = the whole network){@code , name, value}: a rule's own
  * per-epoch diagnostics, in long form (dtp-iterative: {@code sweeps_mean, sweeps_max, tmax_share,
  * guard_restored_share, stop_ratio} at layer 0, {@code inversion_residual} for layers 2..L, {@code kappa_mean} for
- * layers 1..L; README "Iterative DTP"). NaN where no sample gave a finite value.
+ * layers 1..L, and with contraction_diagnostics {@code contraction_radius, contraction_norm, contracting_share} for
+ * layers 2..L from epoch 0 on; README "Iterative DTP"). NaN where no sample gave a finite value.
  */
 public final class TrialRows {
     /** Columns that identify a trial, first in the epochs table. */
