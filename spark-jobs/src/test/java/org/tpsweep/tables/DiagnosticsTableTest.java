@@ -50,7 +50,12 @@ public class DiagnosticsTableTest {
         assertEquals(List.of("trial_id", "epoch", "layer", "name", "value"), List.of(table.columns()));
         List<Row> rows = table.orderBy("epoch", "layer", "name").collectAsList();
         int layers = 3;
-        assertEquals(2 * (5 + (layers - 1) + layers), rows.size(), rows.toString());
+        // per epoch 5 network-wide values, L − 1 residuals, L κ means; the contraction record (3 names, layers
+        // 2..L) at epochs 0, 1 and 2
+        assertEquals(2 * (5 + (layers - 1) + layers) + 3 * 3 * (layers - 1), rows.size(), rows.toString());
+        assertEquals(List.of("contracting_share", "contraction_norm", "contraction_radius"),
+                rows.stream().filter(r -> r.getInt(1) == 0 && r.getInt(2) == layers).map(r -> r.getString(3)).toList(),
+                "the contraction record after the pre-training (epoch 0)");
         String iterative = SweepPlan.expand(SweepSpec.parse(SPEC, "diag.yaml", "diag")).trials().stream()
                 .filter(c -> c.method().equals("dtp-iterative")).findFirst().orElseThrow().trialId();
         assertTrue(rows.stream().allMatch(r -> r.getString(0).equals(iterative)), "dtp-iterative only");
