@@ -69,6 +69,8 @@ public final class FixedPointIteration {
                 bestState[k] = state[k].dup();
             }
         }
+        RowMask improvedRows = new RowMask(type);
+        RowMask movingRows = new RowMask(type);
         for (int t = 1; t <= tMax && activeCount > 0; t++) {
             Step s = sweep.evaluate(state, false);
             double[] res = s.residual().toDoubleVector();
@@ -81,21 +83,21 @@ public final class FixedPointIteration {
             }
             if (guard) {
                 double[] improved = new double[b];
-                boolean anyImproved = false;
                 for (int r = 0; r < b; r++) {
                     if (active[r] && Double.isFinite(res[r]) && res[r] < best[r]) {
                         improved[r] = 1;
                         best[r] = res[r];
-                        anyImproved = true;
                     }
                 }
-                if (anyImproved) {
-                    INDArray mask = mask(improved, type);
+                improvedRows.set(improved);
+                if (improvedRows.anyOne()) {
                     for (int k = 0; k < state.length; k++) {
-                        if (allFinite) {
-                            bestState[k].addi(state[k].sub(bestState[k]).muliColumnVector(mask));
+                        if (allFinite && improvedRows.allOnes()) {
+                            bestState[k].assign(state[k]);
+                        } else if (allFinite) {
+                            bestState[k].addi(improvedRows.applyInPlace(state[k].sub(bestState[k])));
                         } else {
-                            blendRows(bestState[k], state[k], mask);
+                            blendRows(bestState[k], state[k], improvedRows.column());
                         }
                     }
                 }
@@ -117,12 +119,12 @@ public final class FixedPointIteration {
                     lastNorm[r] = norm[r];
                 }
             }
-            INDArray mask = mask(moving, type);
+            movingRows.set(moving);
             for (int k = 0; k < state.length; k++) {
                 if (allFinite) {
-                    state[k].addi(s.increments()[k].muliColumnVector(mask));
+                    state[k].addi(movingRows.applyInPlace(s.increments()[k]));
                 } else {
-                    blendRows(state[k], state[k].add(s.increments()[k]), mask);
+                    blendRows(state[k], state[k].add(s.increments()[k]), movingRows.column());
                 }
             }
             if (t >= tMin) {

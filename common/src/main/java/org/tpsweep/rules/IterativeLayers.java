@@ -75,6 +75,22 @@ public final class IterativeLayers {
         return net.bias(i) == null ? a : a.addiRowVector(net.bias(i));
     }
 
+    /** b_i repeated over {@code rows} rows (rows × n_i; zeros for a layer without bias), for the sweeps. */
+    public INDArray biasRows(int i, long rows) {
+        INDArray z = Nd4j.zeros(net.dataType(), rows, net.width(i));
+        return net.bias(i) == null ? z : z.addiRowVector(net.bias(i));
+    }
+
+    /**
+     * a_i = h_{i-1} W_i + b_i with the bias given as {@link #biasRows}: one product accumulated onto a copy of
+     * them (a column broadcast per call costs more than the copy), a new array.
+     */
+    public INDArray preActivation(int i, INDArray hPrev, INDArray biasRows) {
+        INDArray a = biasRows.dup();
+        Nd4j.gemm(hPrev, net.weight(i), a, false, false, 1.0, 1.0);
+        return a;
+    }
+
     /** f_i(v) = φ(v) W_i + b_i for i ≥ 2, a new array. */
     public INDArray f(int i, INDArray v) {
         return preActivation(i, phi.apply(v));

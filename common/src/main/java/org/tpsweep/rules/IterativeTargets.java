@@ -124,6 +124,10 @@ public final class IterativeTargets {
     FixedPointIteration.Sweep eq35Sweep(INDArray tauL) {
         int layers = maps.numLayers();
         INDArray phiTop = maps.phi().apply(tauL);                    // constant
+        INDArray[] bias = new INDArray[layers + 1];
+        for (int i = 2; i <= layers; i++) {
+            bias[i] = maps.biasRows(i, tauL.rows());
+        }
         return (state, residualOnly) -> {
             INDArray res = null;
             INDArray[] inc = residualOnly ? null : new INDArray[layers - 1];
@@ -134,7 +138,7 @@ public final class IterativeTargets {
             phiTau[layers] = phiTop;
             for (int i = 2; i <= layers; i++) {
                 INDArray tauI = i == layers ? tauL : state[i - 1];
-                INDArray f = maps.preActivation(i, phiTau[i - 1]);
+                INDArray f = maps.preActivation(i, phiTau[i - 1], bias[i]);
                 INDArray d = f.sub(tauI);
                 INDArray r = d.muli(d).sum(true, 1);
                 res = res == null ? r : res.addi(r);
