@@ -3,15 +3,12 @@ package org.tpsweep.train;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.tpsweep.config.IterativeKeys;
 import org.tpsweep.config.RunConfig;
-import org.tpsweep.data.Batch;
 import org.tpsweep.data.LabeledData;
 import org.tpsweep.metrics.RuleDiagnostic;
 import org.tpsweep.metrics.SpectralMeasures;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.StepWorkspace;
 import org.tpsweep.rules.DtpIterativeRule;
 import org.tpsweep.rules.LearningRule;
 
@@ -63,30 +60,22 @@ public final class ContractionMonitor {
     /** The record of every layer i = 2..L with the current weights and decoders, labelled {@code epoch}. */
     public List<RuleDiagnostic> measure(int epoch) {
         int layers = rule.network().numLayers();
-        int batches = (data.n() + batchSize - 1) / batchSize;
         double[] radius = new double[layers + 1];
         double[] norm = new double[layers + 1];
         int[] contracting = new int[layers + 1];
         int[] finite = new int[layers + 1];
-        int[] order = new int[data.n()];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        for (int b = 0; b < batches; b++) {
-            try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
-                Batch batch = data.batch(order, b * batchSize, Math.min(data.n(), (b + 1) * batchSize), dtype);
-                ForwardPass pass = rule.network().forward(batch.x());
-                for (int i = 2; i <= layers; i++) {
-                    SpectralMeasures.Values v = SpectralMeasures.of(rule.sweepJacobian(pass, 0, i));
-                    if (Double.isFinite(v.radius()) && Double.isFinite(v.norm())) {
-                        finite[i]++;
-                        radius[i] += v.radius();
-                        norm[i] += v.norm();
-                        contracting[i] += v.norm() < 1 ? 1 : 0;
-                    }
+        EvaluationBatches.forEach(data, batchSize, dtype, WORKSPACE, (b, batch) -> {
+            ForwardPass pass = rule.network().forward(batch.x());
+            for (int i = 2; i <= layers; i++) {
+                SpectralMeasures.Values v = SpectralMeasures.of(rule.sweepJacobian(pass, 0, i));
+                if (Double.isFinite(v.radius()) && Double.isFinite(v.norm())) {
+                    finite[i]++;
+                    radius[i] += v.radius();
+                    norm[i] += v.norm();
+                    contracting[i] += v.norm() < 1 ? 1 : 0;
                 }
             }
-        }
+        });
         List<RuleDiagnostic> out = new ArrayList<>();
         for (int i = 2; i <= layers; i++) {
             double n = finite[i];

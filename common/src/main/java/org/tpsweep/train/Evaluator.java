@@ -1,13 +1,10 @@
 package org.tpsweep.train;
 
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.tpsweep.data.Batch;
 import org.tpsweep.data.LabeledData;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.Loss;
 import org.tpsweep.nn.LossResult;
-import org.tpsweep.nn.StepWorkspace;
 
 /**
  * Evaluation of a network on a whole set (ALGORITHMS.md §4). tp-sweep's metric is pooled: error =
@@ -50,28 +47,16 @@ public final class Evaluator {
      * statistics normalise ([F]: 256).
      */
     public static Score evaluate(DenseNetwork net, LabeledData data, DataType dtype, Loss loss, int batchSize) {
-        int[] order = new int[data.n()];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        double lossSum = 0;
-        long wrong = 0;
-        double batchErrorSum = 0;
-        int batches = 0;
-        for (int from = 0; from < data.n(); from += batchSize) {
-            int to = Math.min(data.n(), from + batchSize);
-            try (MemoryWorkspace ws = StepWorkspace.open("tp-evaluate")) {
-                Batch batch = data.batch(order, from, to, dtype);
-                LossResult r = loss.evaluate(net.forward(batch.x()).logits(), batch.targets(), false);
-                lossSum += r.sumLoss();
-                wrong += r.batchSize() - r.correct();
-                batchErrorSum += loss.isRegression() ? r.sumLoss() / r.batchSize()
-                        : (double) (r.batchSize() - r.correct()) / r.batchSize();
-                batches++;
-            }
-        }
-        double meanLoss = lossSum / data.n();
-        return new Score(meanLoss, loss.isRegression() ? meanLoss : (double) wrong / data.n(),
-                batchErrorSum / batches);
+        double[] sums = new double[3];                   // loss, wrong samples, per-batch errors
+        EvaluationBatches.forEach(data, batchSize, dtype, "tp-evaluate", (index, batch) -> {
+            LossResult r = loss.evaluate(net.forward(batch.x()).logits(), batch.targets(), false);
+            sums[0] += r.sumLoss();
+            sums[1] += r.batchSize() - r.correct();
+            sums[2] += loss.isRegression() ? r.sumLoss() / r.batchSize()
+                    : (double) (r.batchSize() - r.correct()) / r.batchSize();
+        });
+        double meanLoss = sums[0] / data.n();
+        return new Score(meanLoss, loss.isRegression() ? meanLoss : sums[1] / data.n(),
+                sums[2] / EvaluationBatches.count(data, batchSize));
     }
 }

@@ -4,12 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.math3.stat.StatUtils;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
-import org.tpsweep.data.Batch;
 import org.tpsweep.data.LabeledData;
 import org.tpsweep.metrics.JacobianConditions;
 import org.tpsweep.metrics.JacobianStats;
@@ -17,7 +15,6 @@ import org.tpsweep.metrics.LapackEigenvalues;
 import org.tpsweep.nn.BatchStandardize;
 import org.tpsweep.nn.DenseNetwork;
 import org.tpsweep.nn.ForwardPass;
-import org.tpsweep.nn.StepWorkspace;
 import org.tpsweep.rules.AffineFeedback;
 import org.tpsweep.rules.FwDtpRule;
 import org.tpsweep.rules.LayerwiseFeedback;
@@ -119,28 +116,21 @@ public final class JacobianMonitor {
     public List<JacobianStats> measure(int epoch) {
         long t0 = System.nanoTime();
         int layers = net.numLayers();
-        int batches = (data.n() + batchSize - 1) / batchSize;
+        int batches = EvaluationBatches.count(data, batchSize);
         double[][] traces = new double[layers + 1][batches];
         double[][] shares = new double[layers + 1][batches];
-        int[] order = new int[data.n()];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        for (int b = 0; b < batches; b++) {
-            try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
-                Batch batch = data.batch(order, b * batchSize, Math.min(data.n(), (b + 1) * batchSize), dtype);
-                ForwardPass pass = net.forward(batch.x());
-                if (!mapsChecked) {
-                    checkMaps(pass);
-                    mapsChecked = true;
-                }
-                for (int i = 2; i <= layers; i++) {
-                    JacobianConditions.Values v = JacobianConditions.ofMatrix(product(pass, i));
-                    traces[i][b] = v.trace();
-                    shares[i][b] = v.positiveShare();
-                }
+        EvaluationBatches.forEach(data, batchSize, dtype, WORKSPACE, (b, batch) -> {
+            ForwardPass pass = net.forward(batch.x());
+            if (!mapsChecked) {
+                checkMaps(pass);
+                mapsChecked = true;
             }
-        }
+            for (int i = 2; i <= layers; i++) {
+                JacobianConditions.Values v = JacobianConditions.ofMatrix(product(pass, i));
+                traces[i][b] = v.trace();
+                shares[i][b] = v.positiveShare();
+            }
+        });
         List<JacobianStats> out = new ArrayList<>();
         for (int i = 2; i <= layers; i++) {
             out.add(new JacobianStats(epoch, i, StatUtils.mean(traces[i]), std(traces[i]), StatUtils.mean(shares[i]),
