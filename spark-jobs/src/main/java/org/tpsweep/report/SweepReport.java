@@ -31,7 +31,8 @@ public final class SweepReport {
     /** The sections in page order. */
     private static final List<Function<ReportContext, Section>> SECTIONS = List.of(ResultSection::build,
             FailuresSection::build, PairedSection::build, CurvesSection::build, SensitivitySection::build,
-            AlignmentSection::build, JacobianSection::build, CostSection::build, ProvenanceSection::build);
+            AlignmentSection::build, JacobianSection::build, IterativeSection::build, CostSection::build,
+            ProvenanceSection::build);
 
     /** What was written: the report folder, its sections and how many charts. */
     public record Written(Path folder, List<Section> sections, int charts) {

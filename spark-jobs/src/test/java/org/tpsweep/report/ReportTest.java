@@ -41,7 +41,7 @@ import org.tpsweep.spark.SweepJobTest;
  * a headless Chromium shows every image; bad input and a sweep without an ok trial.
  */
 @Tag("spark")
-class ReportTest {
+public class ReportTest {
     static final String SPEC = """
             name: rep
             dataset: mnist
@@ -79,7 +79,7 @@ class ReportTest {
     }
 
     /** The text of section {@code title} of the Markdown page, up to the next section. */
-    static String section(String md, String title) {
+    public static String section(String md, String title) {
         int at = md.indexOf("\n## " + title + "\n");
         assertTrue(at >= 0, "section " + title + " in\n" + md);
         int end = md.indexOf("\n## ", at + 4);
@@ -108,6 +108,8 @@ class ReportTest {
         assertTrue(section(md, "Trials that did not end ok").contains("_Every trial ended ok, so there is nothing"),
                 md);
         assertTrue(section(md, "Alignment").contains("No trial shown logged angles to GNT"), md);
+        assertTrue(section(md, "Iterative DTP diagnostics").contains("No configuration shown is a dtp-iterative run"),
+                md);
         assertTrue(section(md, "Results").contains("dfa: best configuration by mean validation error"), md);
         assertTrue(section(md, "Results").contains("dfa: spread over configurations"), md);
         assertTrue(section(md, "Cost").contains("| dfa | mnist |"), md);
@@ -301,7 +303,7 @@ class ReportTest {
         assertTrue(section(md, "Trials that did not end ok").contains(
                 "| diverged | bp | mnist | 1 | non-finite training loss in epoch 1"), md);
         for (String title : List.of("Paired comparisons", "Learning curves", "Sensitivity", "Alignment",
-                "Jacobian conditions")) {
+                "Jacobian conditions", "Iterative DTP diagnostics")) {
             assertTrue(section(md, title).contains("\n_"), title + " is left out with its sentence:\n" + md);
         }
         assertEquals(List.of(), pngs(nan.resolve("report")));

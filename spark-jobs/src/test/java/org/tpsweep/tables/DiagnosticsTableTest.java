@@ -1,6 +1,8 @@
 package org.tpsweep.tables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -62,5 +64,22 @@ public class DiagnosticsTableTest {
         assertEquals(List.of("guard_restored_share", "stop_ratio", "sweeps_max", "sweeps_mean", "tmax_share"),
                 rows.stream().filter(r -> r.getInt(1) == 1 && r.getInt(2) == 0).map(r -> r.getString(3)).toList());
         assertTrue(rows.stream().filter(r -> r.getString(3).equals("sweeps_max")).allMatch(r -> r.getDouble(4) <= 20));
+
+        // the report's section charts the record: 5 quantities on mnist, each a PNG that decodes
+        String md = Files.readString(out.resolve("report").resolve(org.tpsweep.report.SweepReport.MARKDOWN));
+        String section = org.tpsweep.report.ReportTest.section(md, "Iterative DTP diagnostics");
+        assertFalse(section.contains("\n_"), "the section has data:\n" + section);
+        List<String> charts = new java.util.ArrayList<>();
+        try (var files = Files.list(out.resolve("report"))) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("iterative-")).sorted()
+                    .forEach(charts::add);
+        }
+        assertEquals(List.of("iterative-contraction-norm-mnist.png", "iterative-contraction-radius-mnist.png",
+                "iterative-kappa-mean-mnist.png", "iterative-sweeps-mean-mnist.png", "iterative-tmax-share-mnist.png"),
+                charts);
+        for (String c : charts) {
+            assertTrue(section.contains("](" + c + ")"), c + " is shown");
+            assertNotNull(javax.imageio.ImageIO.read(out.resolve("report").resolve(c).toFile()), c + " decodes");
+        }
     }
 }
