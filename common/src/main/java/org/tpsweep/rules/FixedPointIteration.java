@@ -153,18 +153,18 @@ public final class FixedPointIteration {
                 }
             }
             if (anyRestored) {
-                INDArray mask = mask(restored, type);
+                INDArray mask = column(restored, type);
                 for (int k = 0; k < state.length; k++) {
                     blendRows(state[k], bestState[k], mask);
                 }
             }
         }
-        return new Outcome(mask(sweeps, type), mask(atTmax, type), mask(restored, type), mask(lastNorm, type),
-                mask(finalRes, type));
+        return new Outcome(column(sweeps, type), column(atTmax, type), column(restored, type), column(lastNorm, type),
+                column(finalRes, type));
     }
 
     /** A B × 1 column of {@code values} in {@code type}. */
-    private static INDArray mask(double[] values, DataType type) {
+    private static INDArray column(double[] values, DataType type) {
         return Nd4j.createFromArray(values).reshape(values.length, 1).castTo(type);
     }
 

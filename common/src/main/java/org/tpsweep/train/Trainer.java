@@ -126,9 +126,9 @@ public final class Trainer {
         this.feedbackIterations = scheduleF(config) ? config.getInt(Conventions.EPOCHS_BACKWARD) : 0;
         this.evalBatch = config.has(Conventions.EVAL_BATCH_SIZE) ? config.getInt(Conventions.EVAL_BATCH_SIZE)
                 : Evaluator.AUTHORS_BATCH;
-        this.jacobians = JacobianMonitor.of(config, rule, validation.n() > 0 ? validation : test, dtype, evalBatch);
-        this.contraction = ContractionMonitor.of(config, rule, validation.n() > 0 ? validation : test, dtype,
-                evalBatch);
+        LabeledData evaluationSet = validation.n() > 0 ? validation : test;     // the monitors' set
+        this.jacobians = JacobianMonitor.of(config, rule, evaluationSet, dtype, evalBatch);
+        this.contraction = ContractionMonitor.of(config, rule, evaluationSet, dtype, evalBatch);
         if (rule.network().anyBatchNorm()) {
             requireNoSingleSampleBatch("training set", train.n(), batchSize);
             requireNoSingleSampleBatch("validation set", validation.n(), evalBatch);

@@ -19,13 +19,16 @@ import org.tpsweep.tables.OutputTables;
  * trials.parquet), one line per configuration shown (and layer).
  */
 public final class IterativeSection {
-    /** The diagnostics charted: name, whether it is per layer, the axis label. */
-    private static final List<String[]> CHARTED = List.of(
-            new String[] {"sweeps_mean", "network", "sweeps per sample (mean)"},
-            new String[] {"tmax_share", "network", "share stopped by T_max"},
-            new String[] {"kappa_mean", "layer", "mean layer weight κ_i"},
-            new String[] {"contraction_radius", "layer", "ρ of the sweep Jacobian"},
-            new String[] {"contraction_norm", "layer", "‖·‖₂ of the sweep Jacobian"});
+    /** A diagnostic charted: its name, whether it has a value per layer, the axis label. */
+    private record Charted(String name, boolean perLayer, String axis) {
+    }
+
+    private static final List<Charted> CHARTED = List.of(
+            new Charted("sweeps_mean", false, "sweeps per sample (mean)"),
+            new Charted("tmax_share", false, "share stopped by T_max"),
+            new Charted("kappa_mean", true, "mean layer weight κ_i"),
+            new Charted("contraction_radius", true, "ρ of the sweep Jacobian"),
+            new Charted("contraction_norm", true, "‖·‖₂ of the sweep Jacobian"));
 
     private IterativeSection() {
     }
@@ -55,15 +58,14 @@ public final class IterativeSection {
                 + "mean layer weight κ_i, and at the first sample of each validation minibatch the spectral radius ρ and "
                 + "norm ‖·‖₂ of each layer's sweep Jacobian (epoch 0: after the decoder pre-training). A sweep contracts "
                 + "at every step only where ‖·‖₂ < 1; ρ < 1 alone bounds the asymptotic rate."));
-        for (String[] d : CHARTED) {
-            boolean perLayer = d[1].equals("layer");
-            List<Row> named = rows.stream().filter(r -> r.getAs("name").equals(d[0])).toList();
+        for (Charted d : CHARTED) {
+            List<Row> named = rows.stream().filter(r -> r.getAs("name").equals(d.name())).toList();
             Map<String, List<Charts.Band>> panels = Bands.of(named, r -> r.getAs("dataset"),
                     r -> ctx.picked().byConfig(r.getAs("config_id")).label()
-                            + (perLayer ? ", layer " + r.getAs("layer") : ""), "epoch", "mean", "std");
-            panels.forEach((dataset, lines) -> blocks.add(ctx.image("iterative-" + d[0] + "-" + dataset,
-                    Charts.bands(d[2] + " on " + dataset, "epoch", d[2], lines),
-                    d[2] + " on " + dataset + ", mean ± std over seeds")));
+                            + (d.perLayer() ? ", layer " + r.getAs("layer") : ""), "epoch", "mean", "std");
+            panels.forEach((dataset, lines) -> blocks.add(ctx.image("iterative-" + d.name() + "-" + dataset,
+                    Charts.bands(d.axis() + " on " + dataset, "epoch", d.axis(), lines),
+                    d.axis() + " on " + dataset + ", mean ± std over seeds")));
         }
         return Section.of("iterative", title, blocks);
     }
