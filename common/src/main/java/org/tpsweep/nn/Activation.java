@@ -1,6 +1,8 @@
 package org.tpsweep.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -43,6 +45,14 @@ public final class Activation {
             return FastTanh.tanhInPlace(v);
         }
         return Transforms.leakyRelu(v, slope, false);            // v for v > 0, s·v otherwise
+    }
+
+    /** φ(v) written into {@code out} (same shape as v, not v); returns out. */
+    public INDArray applyInto(INDArray v, INDArray out) {
+        if (isTanh()) {
+            return FastTanh.tanhInPlace(out.assign(v));
+        }
+        return Nd4j.getExecutioner().exec(new LeakyReLU(v, out, slope));
     }
 
     /** φ(v), a new array. */

@@ -9,10 +9,15 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * The per-sample iteration of dtp-iterative's refinement (ALGORITHMS.md §3c S4), batched: every sweep works on the
- * whole minibatch and an active-sample mask (B × 1, 1 = active) decides which rows change. A sample stops from
- * sweep {@code tMin} on when its stopping norm (‖Δτ_1‖) falls below its threshold (ε_rel ‖τ_L − a_L‖). The
- * divergence guard keeps each sample's iterate of smallest residual, stops a sample whose residual is non-finite
- * or &gt; 10³ × its best, and at the end restores the best iterate wherever the last is worse or non-finite.
+ * minibatch's rows that still iterate (the working set), and a row mask decides which of them change. A sample stops
+ * from sweep {@code tMin} on when its stopping norm (‖Δτ_1‖) falls below its threshold (ε_rel ‖τ_L − a_L‖). The
+ * divergence guard keeps each sample's iterate of smallest residual, stops a sample whose residual is non-finite or
+ * &gt; 10³ × its best, and at the end restores the best iterate wherever the last is worse or non-finite.
+ * <p>
+ * Samples iterate independently (every sweep is row by row), so once a quarter of the working set has stopped the
+ * rest are gathered into smaller arrays and the sweep is {@linkplain Sweep#restrictedTo restricted} to them: a
+ * minibatch runs until its slowest sample stops, and the stopped ones no longer cost products. The rows' arithmetic
+ * is the same at every batch size, so the result equals running each sample alone.
  */
 public final class FixedPointIteration {
     /** A sample whose residual exceeds this multiple of its best is stopped by the guard. */
@@ -23,9 +28,16 @@ public final class FixedPointIteration {
         /**
          * The residual res_b of {@code state} (B × 1), the increments of every state array (the caller applies
          * them where active) and the stopping norm per sample (B × 1), or, with {@code residualOnly}, the residual
-         * alone (increments and norm null).
+         * alone (increments and norm null). The returned arrays may be the sweep's own buffers, overwritten by its
+         * next call.
          */
         Step evaluate(INDArray[] state, boolean residualOnly);
+
+        /**
+         * This sweep for a state made of the rows {@code rows} (ascending indices into the minibatch this sweep
+         * was made for) of its state: its per-sample constants gathered to those rows.
+         */
+        Sweep restrictedTo(int[] rows);
     }
 
     /** What a sweep computes. */
@@ -55,7 +67,7 @@ public final class FixedPointIteration {
         int b = (int) state[0].rows();
         DataType type = state[0].dataType();
         double[] limit = threshold.toDoubleVector();
-        boolean[] active = new boolean[b];
+        boolean[] active = new boolean[b];                           // all per-sample arrays: minibatch rows
         java.util.Arrays.fill(active, true);
         int activeCount = b;
         double[] sweeps = new double[b];
@@ -69,10 +81,16 @@ public final class FixedPointIteration {
                 bestState[k] = state[k].dup();
             }
         }
+        WorkingSet set = new WorkingSet(state, bestState, sweep);
         RowMask improvedRows = new RowMask(type);
         RowMask movingRows = new RowMask(type);
         for (int t = 1; t <= tMax && activeCount > 0; t++) {
-            Step s = sweep.evaluate(state, false);
+            if (activeCount <= set.size() - Math.max(1, set.size() / 4)) {
+                set.keepOnly(active);
+            }
+            int[] rows = set.rows();
+            int n = rows.length;
+            Step s = set.sweep().evaluate(set.state(), false);
             double[] res = s.residual().toDoubleVector();
             double[] norm = s.stopNorm().toDoubleVector();
             // every row whose state or increment is non-finite has a non-finite residual: masked arithmetic is
@@ -82,27 +100,29 @@ public final class FixedPointIteration {
                 allFinite &= Double.isFinite(r);
             }
             if (guard) {
-                double[] improved = new double[b];
-                for (int r = 0; r < b; r++) {
-                    if (active[r] && Double.isFinite(res[r]) && res[r] < best[r]) {
-                        improved[r] = 1;
-                        best[r] = res[r];
+                double[] improved = new double[n];
+                for (int j = 0; j < n; j++) {
+                    int r = rows[j];
+                    if (active[r] && Double.isFinite(res[j]) && res[j] < best[r]) {
+                        improved[j] = 1;
+                        best[r] = res[j];
                     }
                 }
                 improvedRows.set(improved);
                 if (improvedRows.anyOne()) {
-                    for (int k = 0; k < state.length; k++) {
-                        if (allFinite && improvedRows.allOnes()) {
-                            bestState[k].assign(state[k]);
-                        } else if (allFinite) {
-                            bestState[k].addi(improvedRows.applyInPlace(state[k].sub(bestState[k])));
+                    INDArray[] now = set.state();
+                    INDArray[] kept = set.best();
+                    for (int k = 0; k < now.length; k++) {
+                        if (allFinite) {
+                            improvedRows.copyRows(now[k], kept[k]);
                         } else {
-                            blendRows(bestState[k], state[k], improvedRows.column());
+                            blendRows(kept[k], now[k], improvedRows.column());
                         }
                     }
                 }
-                for (int r = 0; r < b; r++) {
-                    if (active[r] && (!Double.isFinite(res[r]) || res[r] > best[r] * GUARD_FACTOR)) {
+                for (int j = 0; j < n; j++) {
+                    int r = rows[j];
+                    if (active[r] && (!Double.isFinite(res[j]) || res[j] > best[r] * GUARD_FACTOR)) {
                         active[r] = false;
                         activeCount--;
                     }
@@ -111,31 +131,35 @@ public final class FixedPointIteration {
             if (activeCount == 0) {
                 break;
             }
-            double[] moving = new double[b];
-            for (int r = 0; r < b; r++) {
+            double[] moving = new double[n];
+            for (int j = 0; j < n; j++) {
+                int r = rows[j];
                 if (active[r]) {
-                    moving[r] = 1;
+                    moving[j] = 1;
                     sweeps[r]++;
-                    lastNorm[r] = norm[r];
+                    lastNorm[r] = norm[j];
                 }
             }
             movingRows.set(moving);
-            for (int k = 0; k < state.length; k++) {
+            INDArray[] now = set.state();
+            for (int k = 0; k < now.length; k++) {
                 if (allFinite) {
-                    state[k].addi(movingRows.applyInPlace(s.increments()[k]));
+                    now[k].addi(movingRows.applyInPlace(s.increments()[k]));
                 } else {
-                    blendRows(state[k], state[k].add(s.increments()[k]), movingRows.column());
+                    blendRows(now[k], now[k].add(s.increments()[k]), movingRows.column());
                 }
             }
             if (t >= tMin) {
-                for (int r = 0; r < b; r++) {
-                    if (active[r] && norm[r] < limit[r]) {
+                for (int j = 0; j < n; j++) {
+                    int r = rows[j];
+                    if (active[r] && norm[j] < limit[r]) {
                         active[r] = false;
                         activeCount--;
                     }
                 }
             }
         }
+        set.writeBack();
         double[] atTmax = new double[b];
         for (int r = 0; r < b; r++) {
             atTmax[r] = active[r] ? 1 : 0;

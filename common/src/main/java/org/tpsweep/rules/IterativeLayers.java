@@ -86,9 +86,14 @@ public final class IterativeLayers {
      * them (a column broadcast per call costs more than the copy), a new array.
      */
     public INDArray preActivation(int i, INDArray hPrev, INDArray biasRows) {
-        INDArray a = biasRows.dup();
-        Nd4j.gemm(hPrev, net.weight(i), a, false, false, 1.0, 1.0);
-        return a;
+        return preActivationInto(i, hPrev, biasRows, biasRows.ulike());
+    }
+
+    /** {@link #preActivation(int, INDArray, INDArray)} written into {@code out} (rows × n_i); returns out. */
+    public INDArray preActivationInto(int i, INDArray hPrev, INDArray biasRows, INDArray out) {
+        out.assign(biasRows);
+        Nd4j.gemm(hPrev, net.weight(i), out, false, false, 1.0, 1.0);
+        return out;
     }
 
     /** f_i(v) = φ(v) W_i + b_i for i ≥ 2, a new array. */
@@ -111,7 +116,17 @@ public final class IterativeLayers {
      * array.
      */
     public INDArray gDifference(int i, INDArray phiU, INDArray phiV) {
-        return phiU.sub(phiV).mmul(omega[i]);
+        return gDifferenceInto(i, phiU, phiV, phiU.ulike(), Nd4j.createUninitialized(phiU.dataType(), phiU.rows(),
+                omega[i].columns()));
+    }
+
+    /**
+     * {@link #gDifference} written into {@code out} (rows × n_{i-1}), with φ(u) − φ(v) in {@code scratch} (the shape
+     * of φ(u), not φ(u) or φ(v) themselves); returns out.
+     */
+    public INDArray gDifferenceInto(int i, INDArray phiU, INDArray phiV, INDArray scratch, INDArray out) {
+        Nd4j.gemm(phiU.sub(phiV, scratch), omega[i], out, false, false, 1.0, 0.0);
+        return out;
     }
 
     /**

@@ -117,82 +117,18 @@ public final class IterativeTargets {
         return g.addi(a[i - 1]).subi(maps.g(i, a[i]));
     }
 
-    /**
-     * Eq. 35 on all layers at once: τ_{i-1} ← τ_{i-1} + g_i(τ_i) − g_i(f_i(τ_{i-1})), i = 2..L, previous values; the
-     * increment as (φ(τ_i) − φ(f_i(τ_{i-1}))) Ω_i ({@link IterativeLayers#gDifference}).
-     */
+    /** Eq. 35 on all layers at once ({@link Eq35Sweep}). */
     FixedPointIteration.Sweep eq35Sweep(INDArray tauL) {
-        int layers = maps.numLayers();
-        INDArray phiTop = maps.phi().apply(tauL);                    // constant
-        INDArray[] bias = new INDArray[layers + 1];
-        for (int i = 2; i <= layers; i++) {
-            bias[i] = maps.biasRows(i, tauL.rows());
-        }
-        return (state, residualOnly) -> {
-            INDArray res = null;
-            INDArray[] inc = residualOnly ? null : new INDArray[layers - 1];
-            INDArray[] phiTau = new INDArray[layers + 1];             // φ(τ_k), shared by f_{k+1} and g_k
-            for (int k = 1; k < layers; k++) {
-                phiTau[k] = maps.phi().apply(state[k - 1]);
-            }
-            phiTau[layers] = phiTop;
-            for (int i = 2; i <= layers; i++) {
-                INDArray tauI = i == layers ? tauL : state[i - 1];
-                INDArray f = maps.preActivation(i, phiTau[i - 1], bias[i]);
-                INDArray d = f.sub(tauI);
-                INDArray r = d.muli(d).sum(true, 1);
-                res = res == null ? r : res.addi(r);
-                if (!residualOnly) {
-                    inc[i - 2] = maps.gDifference(i, phiTau[i], maps.phi().applyInPlace(f));
-                }
-            }
-            return new FixedPointIteration.Step(res, inc, residualOnly ? null : inc[0].norm2(true, 1));
-        };
+        return new Eq35Sweep(maps, tauL);
     }
 
-    /** The sequential scheme's iteration for τ_{i-1} with τ_i frozen. */
+    /** The sequential scheme's iteration for τ_{i-1} with τ_i frozen ({@link SequentialSweep}). */
     FixedPointIteration.Sweep sequentialSweep(int i, INDArray tauI) {
-        INDArray phiTau = maps.phi().apply(tauI);
-        return (state, residualOnly) -> {
-            INDArray f = maps.f(i, state[0]);
-            INDArray d = f.sub(tauI);
-            INDArray res = d.muli(d).sum(true, 1);
-            if (residualOnly) {
-                return new FixedPointIteration.Step(res, null, null);
-            }
-            INDArray inc = maps.gDifference(i, phiTau, maps.phi().applyInPlace(f));
-            return new FixedPointIteration.Step(res, new INDArray[] {inc}, inc.norm2(true, 1));
-        };
+        return new SequentialSweep(maps, i, tauI);
     }
 
-    /**
-     * Eq. 27 on all layers at once ([B] §5, §10.2 at γ = 0): u_i ← u_i + τ_i − f_i(g_i(u_i)), τ_{i-1} = g_i(u_i),
-     * τ_i = g_{i+1}(u_{i+1}) for i &lt; L from the previous sweep; the stopping norm is ‖Δτ_1‖ = ‖g_2(u_2 + Δu_2) −
-     * g_2(u_2)‖.
-     */
+    /** Eq. 27 on all layers at once ({@link Eq27Sweep}). */
     FixedPointIteration.Sweep eq27Sweep(INDArray tauL) {
-        int layers = maps.numLayers();
-        return (u, residualOnly) -> {
-            INDArray res = null;
-            INDArray[] inc = residualOnly ? null : new INDArray[layers - 1];
-            INDArray[] g = new INDArray[layers + 1];                 // g[i] = g_i(u_i) = τ_{i-1}
-            for (int i = 2; i <= layers; i++) {
-                g[i] = maps.g(i, u[i - 2]);
-            }
-            for (int i = 2; i <= layers; i++) {
-                INDArray tauI = i == layers ? tauL : g[i + 1];
-                INDArray d = tauI.sub(maps.f(i, g[i]));
-                if (!residualOnly) {
-                    inc[i - 2] = d.dup();
-                }
-                INDArray r = d.muli(d).sum(true, 1);
-                res = res == null ? r : res.addi(r);
-            }
-            if (residualOnly) {
-                return new FixedPointIteration.Step(res, null, null);
-            }
-            INDArray dTau1 = maps.g(2, u[0].add(inc[0])).subi(g[2]);
-            return new FixedPointIteration.Step(res, inc, dTau1.norm2(true, 1));
-        };
+        return new Eq27Sweep(maps, tauL);
     }
 }

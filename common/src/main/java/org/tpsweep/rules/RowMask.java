@@ -20,6 +20,7 @@ final class RowMask {
     private boolean anyOne;
     private INDArray column;
     private final Map<Long, INDArray> expanded = new HashMap<>();
+    private final Map<Long, INDArray> complements = new HashMap<>();
 
     RowMask(DataType type) {
         this.type = type;
@@ -32,6 +33,7 @@ final class RowMask {
         }
         pattern = values.clone();
         expanded.clear();
+        complements.clear();
         column = null;
         allOnes = true;
         anyOne = false;
@@ -64,9 +66,25 @@ final class RowMask {
         if (allOnes) {
             return x;
         }
-        long width = x.columns();
-        INDArray m = expanded.computeIfAbsent(width,
+        return x.muli(expanded(x.columns()));
+    }
+
+    /**
+     * target ← source on the rows where the mask is 1, target elsewhere, in place (both B × n, finite). Exact, as
+     * x · 1 = x, x · 0 = 0 and x + 0 = x (target + mask ⊙ (source − target) would round source's rows).
+     */
+    void copyRows(INDArray source, INDArray target) {
+        if (allOnes) {
+            target.assign(source);
+            return;
+        }
+        long width = target.columns();
+        INDArray keep = complements.computeIfAbsent(width, w -> expanded(w).rsub(1.0));
+        target.muli(keep).addi(source.mul(expanded(width)));
+    }
+
+    private INDArray expanded(long width) {
+        return expanded.computeIfAbsent(width,
                 w -> Nd4j.zeros(type, (long) pattern.length, (long) w).addiColumnVector(column()));
-        return x.muli(m);
     }
 }

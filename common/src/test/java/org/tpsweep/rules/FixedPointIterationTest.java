@@ -18,10 +18,10 @@ class FixedPointIterationTest {
     private static final double[] FACTORS = {0.5, 3.0, 0.5, 0.99};
     private static final double[] START = {1.0, 1.0, Double.NaN, 1.0};
 
-    /** res = x², Δx = (a_r − 1) x, stop norm |Δx|. */
-    private static FixedPointIteration.Sweep scalarMaps() {
-        INDArray a = Nd4j.createFromArray(FACTORS).reshape(4, 1);
-        return (state, residualOnly) -> {
+    /** res = x², Δx = (a_r − 1) x, stop norm |Δx|, for rows with factors a. */
+    private record ScalarMaps(INDArray a) implements FixedPointIteration.Sweep {
+        @Override
+        public FixedPointIteration.Step evaluate(INDArray[] state, boolean residualOnly) {
             INDArray x = state[0];
             INDArray res = x.mul(x);
             if (residualOnly) {
@@ -29,7 +29,31 @@ class FixedPointIterationTest {
             }
             INDArray inc = x.mul(a.sub(1.0));
             return new FixedPointIteration.Step(res, new INDArray[] {inc}, Transforms.abs(inc, true));
-        };
+        }
+
+        @Override
+        public FixedPointIteration.Sweep restrictedTo(int[] rows) {
+            return new ScalarMaps(Nd4j.pullRows(a, 1, rows));
+        }
+    }
+
+    /** {@code one} on the first state array, its increment applied to a second array too. */
+    private record TwoArrays(FixedPointIteration.Sweep one) implements FixedPointIteration.Sweep {
+        @Override
+        public FixedPointIteration.Step evaluate(INDArray[] s, boolean residualOnly) {
+            FixedPointIteration.Step a = one.evaluate(new INDArray[] {s[0]}, residualOnly);
+            return residualOnly ? a : new FixedPointIteration.Step(a.residual(),
+                    new INDArray[] {a.increments()[0], a.increments()[0].dup()}, a.stopNorm());
+        }
+
+        @Override
+        public FixedPointIteration.Sweep restrictedTo(int[] rows) {
+            return new TwoArrays(one.restrictedTo(rows));
+        }
+    }
+
+    private static FixedPointIteration.Sweep scalarMaps() {
+        return new ScalarMaps(Nd4j.createFromArray(FACTORS).reshape(4, 1));
     }
 
     private static double[] column(INDArray x) {
@@ -83,12 +107,7 @@ class FixedPointIterationTest {
     void tMinHoldsBackTheStopAndTheSecondArrayMovesWithTheFirst() {
         // two state arrays: the second is carried along with the same per-row mask
         INDArray[] state = {Nd4j.createFromArray(START).reshape(4, 1), Nd4j.createFromArray(START).reshape(4, 1)};
-        FixedPointIteration.Sweep one = scalarMaps();
-        FixedPointIteration.Sweep both = (s, residualOnly) -> {
-            FixedPointIteration.Step a = one.evaluate(new INDArray[] {s[0]}, residualOnly);
-            return residualOnly ? a : new FixedPointIteration.Step(a.residual(),
-                    new INDArray[] {a.increments()[0], a.increments()[0].dup()}, a.stopNorm());
-        };
+        FixedPointIteration.Sweep both = new TwoArrays(scalarMaps());
         INDArray threshold = Nd4j.valueArrayOf(new long[] {4, 1}, 0.3, DataType.DOUBLE);
         FixedPointIteration.Outcome o = FixedPointIteration.run(state, both, threshold, 5, 20, true);
         // row 0 meets |Δx| = 0.5^t < 0.3 at t = 2 but may stop only from sweep 5; row 3 from sweep 5 on as well

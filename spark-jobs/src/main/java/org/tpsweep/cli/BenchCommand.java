@@ -10,7 +10,7 @@ import picocli.CommandLine.Unmatched;
 /** {@code tp-sweep bench [...]}: hands every argument to {@link EpochBenchmark#main(String[])} (in common). */
 @Command(name = "bench", description = "Seconds per training epoch of each method (arguments go to "
         + "org.tpsweep.bench.EpochBenchmark: [--methods bp,ddtp-linear] [--precisions float64,float32] "
-        + "[--repeats 3] [--threads 1]).")
+        + "[--conventions m,f] [--repeats 3] [--threads 1] [--train-subset N]).")
 public final class BenchCommand implements Callable<Integer> {
     @Unmatched
     List<String> args = new ArrayList<>();
