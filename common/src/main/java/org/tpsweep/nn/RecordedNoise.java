@@ -40,6 +40,22 @@ public final class RecordedNoise implements NoiseSource {
         return target.assign(draw.dataType() == target.dataType() ? draw : draw.castTo(target.dataType()));
     }
 
+    /** The draws handed out so far. */
+    @Override
+    public long position() {
+        return next;
+    }
+
+    /** Skips to draw {@code position} of the recording. */
+    @Override
+    public void advanceTo(long position) {
+        if (position < next || position > draws.size()) {
+            throw new IllegalArgumentException(label + ": cannot move from draw " + next + " to " + position + " of "
+                    + draws.size());
+        }
+        next = (int) position;
+    }
+
     /** Draws handed out so far. */
     public int used() {
         return next;

@@ -47,6 +47,25 @@ public final class Adam implements Optimizer {
         return t;
     }
 
+    /** The moments m_k and v_k of each parameter k, named {@code m.<name>} and {@code v.<name>}. */
+    @Override
+    public java.util.Map<String, INDArray> state() {
+        java.util.Map<String, INDArray> s = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < params.size(); k++) {
+            s.put("m." + params.get(k).name(), m.get(k));
+            s.put("v." + params.get(k).name(), v.get(k));
+        }
+        return s;
+    }
+
+    @Override
+    public void restoreSteps(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("step count must be >= 0, got " + steps);
+        }
+        t = steps;
+    }
+
     public AdamSettings settings() {
         return settings;
     }

@@ -10,4 +10,13 @@ public interface Optimizer {
 
     /** Number of steps taken so far. */
     long steps();
+
+    /**
+     * The optimiser's own state besides its step count, as live arrays by name (Adam's moments, SGD's momentum
+     * buffers), in a fixed order: a checkpoint saves them and assigns them back on resume.
+     */
+    java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> state();
+
+    /** Sets the step count, so that a resumed run continues the bias corrections where it stopped. */
+    void restoreSteps(long steps);
 }

@@ -66,6 +66,24 @@ public final class Sgd implements Optimizer {
         return t;
     }
 
+    /** The momentum buffers, named {@code velocity.<name>} (none for plain SGD). */
+    @Override
+    public java.util.Map<String, INDArray> state() {
+        java.util.Map<String, INDArray> s = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < velocity.size(); k++) {
+            s.put("velocity." + params.get(k).name(), velocity.get(k));
+        }
+        return s;
+    }
+
+    @Override
+    public void restoreSteps(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("step count must be >= 0, got " + steps);
+        }
+        t = steps;
+    }
+
     /** The learning rate. */
     public double lr() {
         return lr;

@@ -1,6 +1,7 @@
 package org.tpsweep.rules;
 
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -101,6 +102,17 @@ public final class DtpIterativeRule extends ForwardRule {
     /** The last minibatch's layer weights κ_i (B × 1 each, index i = 1..L). */
     public INDArray[] lastKappa() {
         return lastKappa;
+    }
+
+    /** The decoders Ω_i and their bias rows, i = 2..L, which the step S1 trains in place. */
+    @Override
+    public Map<String, INDArray> trainedState() {
+        Map<String, INDArray> state = new java.util.LinkedHashMap<>();
+        for (int i = 2; i <= maps.numLayers(); i++) {
+            state.put("Omega" + i, maps.omega(i));
+            state.put("omega_bias" + i, maps.omegaBias(i));
+        }
+        return state;
     }
 
     /** None: the decoders are trained inside the step (S1), not by a feedback optimiser. */

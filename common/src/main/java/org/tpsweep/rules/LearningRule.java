@@ -107,6 +107,15 @@ public interface LearningRule {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no pre-training of its own");
     }
 
+    /**
+     * Arrays the rule changes during training that are neither forward nor feedback parameters (dtp-iterative's
+     * decoders, which its own step trains), by name, as live arrays in a fixed order: a checkpoint saves them
+     * and assigns them back on resume. Empty for most rules.
+     */
+    default Map<String, INDArray> trainedState() {
+        return Map.of();
+    }
+
     /** The rule's per-epoch diagnostics since the last call, labelled {@code epoch} (empty for most rules). */
     default List<org.tpsweep.metrics.RuleDiagnostic> flushDiagnostics(int epoch) {
         return List.of();

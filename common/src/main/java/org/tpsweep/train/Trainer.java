@@ -2,7 +2,9 @@ package org.tpsweep.train;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -76,7 +78,9 @@ public final class Trainer {
     private final int feedbackIterations;
     /** Evaluation minibatch size ({@code eval_batch_size}; [M]'s 128 for methods without the key). */
     private final int evalBatch;
-    private final SampleOrder shuffle;
+    private final CountedSampleOrder shuffle;
+    /** The feedback noise (and dtp-iterative's decoder noise) of the run; its position goes into checkpoints. */
+    private final NoiseSource noise;
     private final StepListener steps;
     private final Loss lossFunction;
     private final boolean freezeForward;
@@ -111,9 +115,10 @@ public final class Trainer {
         this.lossFunction = Datasets.isRegression(config.dataset()) ? Loss.MEAN_SQUARED_ERROR : Loss.CROSS_ENTROPY;
         this.batchSize = config.getInt(Methods.BATCH_SIZE);
         Random init = Nd4j.getRandomFactory().getNewRandomInstance(rng.initSeed());
-        NoiseSource noise = hooks.noise() != null ? hooks.noise() : new GaussianNoise(rng.noiseSeed());
+        this.noise = hooks.noise() != null ? hooks.noise() : new GaussianNoise(rng.noiseSeed());
         this.rule = LearningRules.create(config, train.dim(), train.numClasses(), init, noise);
-        this.shuffle = hooks.order() != null ? hooks.order() : SampleOrder.shuffled(new SplittableRandom(rng.shuffleSeed()));
+        this.shuffle = new CountedSampleOrder(hooks.order() != null ? hooks.order()
+                : SampleOrder.shuffled(new SplittableRandom(rng.shuffleSeed())));
         this.steps = hooks.steps();
         this.alignment = AlignmentMonitor.of(config, rule, MinibatchOrder.numBatches(train.n(), batchSize));
         this.forwardOptimizer = rule.writesUpdates() ? new Sgd(1.0, trainedForwardParameters(config, rule))
@@ -247,30 +252,63 @@ public final class Trainer {
 
     /** Runs the whole schedule and returns the result; reports each epoch to {@code listener}. */
     public TrainResult train(EpochListener listener) {
-        Instant started = Instant.now();
+        return train(listener, Checkpointing.NONE);
+    }
+
+    /**
+     * Runs the whole schedule and returns the result; reports each epoch to {@code listener}. With
+     * {@code checkpointing} the run first resumes from the trial's checkpoint when one fits (its state after
+     * the last saved epoch, so the result is the one the uninterrupted run gives, bit for bit), and saves its
+     * state after the pre-training and after each epoch but the last when the interval has passed. A resumed
+     * run's message says so. Runs whose noise source cannot be positioned neither resume nor save.
+     */
+    public TrainResult train(EpochListener listener, Checkpointing checkpointing) {
+        Checkpointing cp = noise.position() < 0 ? Checkpointing.NONE : checkpointing;
+        TrainerState state = new TrainerState(rule, optimizers());
+        TrainerCheckpoint resumed = TrialCheckpoints.resume(cp, config, state);
+        Instant started = resumed == null ? Instant.now() : resumed.progress().started();
         List<EpochMetrics> epochs = new ArrayList<>();
         List<AngleStats> angles = new ArrayList<>();
         List<JacobianStats> jacobianStats = new ArrayList<>();
         List<RuleDiagnostic> diagnostics = new ArrayList<>();
+        String resumedNote = "";
+        int firstEpoch = 1;
+        if (resumed != null) {
+            shuffle.skipTo(resumed.shufflePasses(), train.n());
+            noise.advanceTo(resumed.noisePosition());
+            epochs.addAll(resumed.progress().epochs());
+            angles.addAll(resumed.progress().angles());
+            jacobianStats.addAll(resumed.progress().jacobians());
+            diagnostics.addAll(resumed.progress().diagnostics());
+            firstEpoch = resumed.epochsDone() + 1;
+            resumedNote = TrialCheckpoints.resumedNote(resumed, cp);
+        }
+        CheckpointClock clock = new CheckpointClock(cp);
         String selectedDamping = "";
         try {
-            for (int e = 0; e < rule.ownPretrainEpochs(); e++) {
-                ownPretrainEpoch();
-            }
-            if (rule.trainsFeedback()) {
-                int pretrain = scheduleF(config) ? feedbackIterations : config.getInt(Methods.EPOCHS_FB);
-                for (int e = 0; e < pretrain; e++) {
-                    feedbackEpoch(StepListener.Phase.PRETRAIN, 0);
+            if (resumed == null) {
+                for (int e = 0; e < rule.ownPretrainEpochs(); e++) {
+                    ownPretrainEpoch();
+                }
+                if (rule.trainsFeedback()) {
+                    int pretrain = scheduleF(config) ? feedbackIterations : config.getInt(Methods.EPOCHS_FB);
+                    for (int e = 0; e < pretrain; e++) {
+                        feedbackEpoch(StepListener.Phase.PRETRAIN, 0);
+                    }
+                }
+                if (jacobians != null) {                 // epoch 0: after the pre-training, before any training epoch
+                    jacobianStats.addAll(jacobians.measure(0));
+                }
+                if (contraction != null) {
+                    diagnostics.addAll(contraction.measure(0));
+                }
+                if (clock.due()) {
+                    save(cp, state, 0, new TrainingProgress(started, epochs, angles, jacobianStats, diagnostics));
+                    clock.saved();
                 }
             }
-            if (jacobians != null) {                     // epoch 0: after the pre-training, before any training epoch
-                jacobianStats.addAll(jacobians.measure(0));
-            }
-            if (contraction != null) {
-                diagnostics.addAll(contraction.measure(0));
-            }
             int total = config.getInt(Methods.EPOCHS);
-            for (int epoch = 1; epoch <= total; epoch++) {
+            for (int epoch = firstEpoch; epoch <= total; epoch++) {
                 long t0 = System.nanoTime();
                 double[] lossAndError = forwardEpoch(epoch);
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -301,14 +339,20 @@ public final class Trainer {
                         tst.loss(), tst.error(), seconds, fbSeconds, val.batchAveragedError(),
                         tst.batchAveragedError());
                 epochs.add(m);
-                listener.onEpoch(m);
-                if (earlyStop(epoch, lossAndError[1])) {
-                    return TrainResults.of(RunStatus.STOPPED, String.format("early stop after epoch %d: training "
-                            + "accuracy %.4f < %.2f", epoch, 1 - lossAndError[1],
-                            Datasets.earlyStopAccuracy(config.dataset())), epochs, angles, selectedDamping, started,
-                            jacobianStats, diagnostics);
+                boolean stops = earlyStop(epoch, lossAndError[1]);
+                boolean searches = epoch == DAMPING_SEARCH_EPOCH && config.getBoolean(Methods.GN_DAMPING_SEARCH);
+                if (epoch < total && !stops && !searches && clock.due()) {
+                    save(cp, state, epoch, new TrainingProgress(started, epochs, angles, jacobianStats, diagnostics));
+                    clock.saved();
                 }
-                if (epoch == DAMPING_SEARCH_EPOCH && config.getBoolean(Methods.GN_DAMPING_SEARCH)) {
+                listener.onEpoch(m);
+                if (stops) {
+                    return TrainResults.of(RunStatus.STOPPED, withNote(String.format("early stop after epoch %d: "
+                            + "training accuracy %.4f < %.2f", epoch, 1 - lossAndError[1],
+                            Datasets.earlyStopAccuracy(config.dataset())), resumedNote), epochs, angles,
+                            selectedDamping, started, jacobianStats, diagnostics);
+                }
+                if (searches) {
                     DampingSearch.Outcome found = DampingSearch.run(rule, train, batchSize, dtype, lossFunction,
                             shuffle, epoch);
                     angles.addAll(found.angles());
@@ -316,12 +360,34 @@ public final class Trainer {
                     break;
                 }
             }
-            return TrainResults.of(RunStatus.OK, "", epochs, angles, selectedDamping, started, jacobianStats,
-                    diagnostics);
-        } catch (Divergence d) {
-            return TrainResults.of(RunStatus.DIVERGED, d.getMessage(), epochs, angles, selectedDamping, started,
+            return TrainResults.of(RunStatus.OK, resumedNote, epochs, angles, selectedDamping, started,
                     jacobianStats, diagnostics);
+        } catch (Divergence d) {
+            return TrainResults.of(RunStatus.DIVERGED, withNote(d.getMessage(), resumedNote), epochs, angles,
+                    selectedDamping, started, jacobianStats, diagnostics);
         }
+    }
+
+    /** The optimisers by the names their state has in a checkpoint (absent ones are null). */
+    private Map<String, Optimizer> optimizers() {
+        Map<String, Optimizer> all = new LinkedHashMap<>();
+        all.put("forward", forwardOptimizer);
+        all.put("feedback", feedbackOptimizer);
+        if (layerOptimizers != null) {
+            layerOptimizers.forEach((layer, o) -> all.put("layer" + layer, o));
+        }
+        return all;
+    }
+
+    /** Saves the run's state after {@code epochsDone} epochs; a failed save is reported, not fatal. */
+    private void save(Checkpointing cp, TrainerState state, int epochsDone, TrainingProgress progress) {
+        TrainerCheckpoint c = new TrainerCheckpoint(config.trialId(), config.canonical(), cp.codeVersion(),
+                epochsDone, shuffle.passes(), noise.position(), state.steps(), state.arrays(), progress);
+        TrialCheckpoints.save(cp, c);
+    }
+
+    private static String withNote(String message, String note) {
+        return note.isEmpty() ? message : message + "; " + note;
     }
 
     /** True when the early-stop rule, if enabled, ends the run after {@code epoch} (1-based). */

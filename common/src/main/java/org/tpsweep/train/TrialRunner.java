@@ -21,9 +21,18 @@ public final class TrialRunner {
 
     /** Trains {@code config} on the dataset found under {@code dataDir}, reporting each epoch to {@code listener}. */
     public static TrainResult run(RunConfig config, Path dataDir, EpochListener listener) {
+        return run(config, dataDir, listener, Checkpointing.NONE);
+    }
+
+    /**
+     * Trains {@code config} on the dataset found under {@code dataDir}, reporting each epoch to {@code listener},
+     * resuming from and saving checkpoints as {@code checkpointing} says.
+     */
+    public static TrainResult run(RunConfig config, Path dataDir, EpochListener listener,
+                                  Checkpointing checkpointing) {
         return guarded(() -> {
             TrainTestData data = DatasetCache.get(config.dataset(), dataDir, PixelNormalisation.of(config));
-            return new Trainer(config, data).train(listener);
+            return new Trainer(config, data).train(listener, checkpointing);
         });
     }
 

@@ -39,12 +39,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tp-sweep run SPEC.yaml [--out DIR] [--data DIR_OR_URI] [--master URL] [--epochs N] [--seeds K]
- * [--train-subset M] [--fresh | --force | --retry-failed] [--quiet]}: reads and validates the spec (format:
+ * [--train-subset M] [--fresh | --force | --retry-failed] [--checkpoint-minutes M | --no-checkpoints] [--quiet]}: reads and validates the spec (format:
  * {@link SweepSpec}), checks the data ({@link DataLocation}: a folder, or a Hadoop URI; every file against
  * {@code conf/data-checksums.sha256}, {@link DataDigests}) and the output folder (a resume on other data is refused),
  * then runs one Spark task per trial not yet committed in {@code DIR} and writes the tables ({@link OutputTables}:
  * trials, epochs, angles, jacobians, jacobians_summary, summary, paired, histograms; per-trial results under {@code DIR/trials/}). Running the same command again resumes an
- * unfinished sweep. Prints the test error per configuration, mean ± std over its seeds ({@link SummaryTable}; a method
+ * unfinished sweep, and a trial cut off in the middle from its last checkpoint ({@code DIR/checkpoints/}). Prints the test error per configuration, mean ± std over its seeds ({@link SummaryTable}; a method
  * with many configurations summarised), and where the tables are.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -94,6 +94,14 @@ public final class RunCommand implements Callable<Integer> {
             + "dataset with more than " + Aggregates.ALL_PAIRS_MAX_CONFIGS + " (then quadratic in their number)")
     boolean allPairs;
 
+    @Option(names = "--checkpoint-minutes", paramLabel = "M", description = "save a trial's state after an epoch "
+            + "when at least M minutes have passed since its start or last save (default: 10; 0: after every "
+            + "epoch); a killed or interrupted trial resumes from it when the run is repeated")
+    Double checkpointMinutes;
+
+    @Option(names = "--no-checkpoints", description = "neither save nor resume trials' checkpoints (DIR/checkpoints/)")
+    boolean noCheckpoints;
+
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
 
@@ -129,6 +137,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new ConfigException("--fresh and --retry-failed exclude each other: --fresh reruns every trial, "
                     + "--retry-failed only the failed ones of an earlier run; allowed: one of them");
         }
+        checkpointInterval(checkpointMinutes, noCheckpoints);              // refused here, before any work
         Map<String, Object> overrides = new LinkedHashMap<>();
         if (epochs != null) {
             overrides.put(Methods.EPOCHS, epochs);
@@ -179,7 +188,8 @@ public final class RunCommand implements Callable<Integer> {
         String report;
         try {
             result = SweepJob.run(spark, plan, output, dataLocation,
-                    new SweepJob.Options(o, !quiet, retryFailed, allPairs));
+                    new SweepJob.Options(o, !quiet, retryFailed, allPairs,
+                            checkpointInterval(checkpointMinutes, noCheckpoints)));
             report = RunReportHook.after(spark, output, specFile, reproducingOptions(), !noReport, err);
         } catch (RuntimeException e) {
             int committed = 0;
@@ -220,6 +230,30 @@ public final class RunCommand implements Callable<Integer> {
             return TpSweep.FAILED;
         }
         return 0;
+    }
+
+    /**
+     * The least time between two checkpoints of a trial: {@code minutes} (default
+     * {@link SweepJob.Options#DEFAULT_CHECKPOINT_INTERVAL}), or null with {@code --no-checkpoints}.
+     *
+     * @throws ConfigException for a negative or non-finite value, or both options
+     */
+    static java.time.Duration checkpointInterval(Double minutes, boolean none) {
+        if (minutes != null && none) {
+            throw new ConfigException("--checkpoint-minutes and --no-checkpoints exclude each other; allowed: one "
+                    + "of them");
+        }
+        if (none) {
+            return null;
+        }
+        if (minutes == null) {
+            return SweepJob.Options.DEFAULT_CHECKPOINT_INTERVAL;
+        }
+        if (!(minutes >= 0) || Double.isInfinite(minutes)) {
+            throw new ConfigException("--checkpoint-minutes " + minutes + ": allowed: a finite number of minutes "
+                    + ">= 0 (0: after every epoch), or --no-checkpoints");
+        }
+        return java.time.Duration.ofMillis(Math.round(minutes * 60_000));
     }
 
     /** The options of this run that change its plan, data or tables, as they reproduce it. */

@@ -12,11 +12,13 @@ import org.tpsweep.tables.ConfigurationSummary;
 import org.tpsweep.cluster.ThreadPinning;
 import org.tpsweep.store.TrialFiles;
 import org.tpsweep.store.TrialOutcome;
+import org.tpsweep.store.CheckpointFiles;
 import org.tpsweep.store.TrialStore;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,7 +31,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.tpsweep.config.RunConfig;
 import org.tpsweep.sweep.SweepPlan;
-import org.tpsweep.train.EpochListener;
+import org.tpsweep.train.Checkpointing;
 import org.tpsweep.train.InfrastructureFailure;
 import org.tpsweep.train.RunStatus;
 import org.tpsweep.train.TrainResult;
@@ -72,6 +74,10 @@ public final class SweepJob {
 
         /** Throws the fault for {@code config}, if any. */
         void inject(RunConfig config);
+
+        /** Throws the fault for {@code config} after its epoch {@code epoch} (and its checkpoint), if any. */
+        default void afterEpoch(RunConfig config, int epoch) {
+        }
     }
 
     /**
@@ -81,11 +87,27 @@ public final class SweepJob {
      * @param progress    print a line per finished trial (to {@code out})
      * @param retryFailed rerun the trials whose committed status is {@code failed}
      * @param allPairs    paired.parquet compares every pair of configurations on every dataset ({@link Compactor.Scope})
+     * @param checkpointInterval the least time between two checkpoints of a trial (zero: after every epoch), or
+     *                    null for none ({@link Checkpointing})
      */
-    public record Options(PrintWriter out, boolean progress, boolean retryFailed, boolean allPairs) {
-        /** Nothing printed, no retry of failed trials. */
+    public record Options(PrintWriter out, boolean progress, boolean retryFailed, boolean allPairs,
+                          Duration checkpointInterval) {
+        /** The default least time between two checkpoints of a trial. */
+        public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMinutes(10);
+
+        /** Options with the default checkpoint interval. */
+        public Options(PrintWriter out, boolean progress, boolean retryFailed, boolean allPairs) {
+            this(out, progress, retryFailed, allPairs, DEFAULT_CHECKPOINT_INTERVAL);
+        }
+
+        /** Nothing printed, no retry of failed trials, the default checkpoint interval. */
         public static Options silent() {
             return new Options(null, false, false, false);
+        }
+
+        /** These options with checkpoints at least {@code interval} apart (null: none). */
+        public Options withCheckpointInterval(Duration interval) {
+            return new Options(out, progress, retryFailed, allPairs, interval);
         }
     }
 
@@ -146,6 +168,8 @@ public final class SweepJob {
             TrialStore store = output.store(spark.sparkContext().hadoopConfiguration());
             SharedOutputCheck.check(spark, output.dir(), spark.sparkContext().hadoopConfiguration());
             store.removeTemporaryFiles();
+            CheckpointFiles checkpoints = store.checkpoints();
+            checkpoints.removeTemporaryFiles();
             Compactor.Scope scope = options.allPairs() ? Compactor.Scope.of(plan).withAllPairs() : Compactor.Scope.of(plan);
             Map<String, String> committedStatus = committedStatuses(spark, store, scope.trialIds());
             Set<String> committed = committedStatus.keySet();
@@ -170,13 +194,22 @@ public final class SweepJob {
                         options.retryFailed() ? " (" + replace.size() + " failed, rerun)" : "", tasks.size());
                 out.flush();
             }
+            if (out != null && options.checkpointInterval() != null) {
+                Set<String> saved = checkpoints.trialIds();
+                long resumable = tasks.stream().filter(t -> saved.contains(t.config().trialId())).count();
+                if (resumable > 0) {
+                    out.printf("resuming: %d of the %d trials to run continue from their checkpoints in %s%n",
+                            resumable, tasks.size(), OutputTables.display(checkpoints.dir()));
+                    out.flush();
+                }
+            }
             StatusCounters counters = StatusCounters.register(spark.sparkContext());
             long t1 = System.nanoTime();
             List<TaskReport> reports = List.of();
             if (!tasks.isEmpty()) {
                 try (CompactionWarmUp warmUp = CompactionWarmUp.start(spark, plan, scope)) {
                     reports = runTasks(spark, plan, tasks, dataDir, store, codeVersion, counters,
-                            options.progress() ? out : null);
+                            options.progress() ? out : null, options.checkpointInterval());
                 }
             }
             long t2 = System.nanoTime();
@@ -203,7 +236,7 @@ public final class SweepJob {
                     out.flush();
                 }
                 List<TaskReport> more = runTasks(spark, plan, again, dataDir, store, codeVersion, counters,
-                        options.progress() ? out : null);
+                        options.progress() ? out : null, options.checkpointInterval());
                 reports = new ArrayList<>(reports);
                 reports.addAll(more);
                 t2 = System.nanoTime();
@@ -247,7 +280,8 @@ public final class SweepJob {
 
     private static List<TaskReport> runTasks(SparkSession spark, SweepPlan plan, List<TrialTask> tasks,
                                              DataLocation dataDir, TrialStore store, String codeVersion,
-                                             StatusCounters counters, PrintWriter progress) {
+                                             StatusCounters counters, PrintWriter progress,
+                                             Duration checkpointInterval) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ProgressListener listener = progress == null ? null
                 : new ProgressListener(progress, tasks.size(), counters.statusByAccumulatorId());
@@ -260,7 +294,7 @@ public final class SweepJob {
             // Broadcast: each executor deserializes the store (with its Hadoop configuration) once, not per task.
             Broadcast<TrialStore> sharedStore = jsc.broadcast(store);
             List<TaskReport> reports = jsc.parallelize(tasks, tasks.size())
-                    .map(t -> runOne(t, dataDir, sharedStore.value(), codeVersion, counters))
+                    .map(t -> runOne(t, dataDir, sharedStore.value(), codeVersion, counters, checkpointInterval))
                     .collect();
             if (listener != null) {
                 listener.awaitAll(5_000);
@@ -275,28 +309,44 @@ public final class SweepJob {
     }
 
     /**
-     * The body of one Spark task: skip a trial whose result is settled, else pin threads, train, commit the
-     * result, count its status.
+     * The body of one Spark task: skip a trial whose result is settled, else pin threads, train (resuming from the
+     * trial's checkpoint if it has one, saving checkpoints at least {@code checkpointInterval} apart; null: none),
+     * commit the result, delete the checkpoint, count its status.
      */
     static TaskReport runOne(TrialTask task, DataLocation dataDir, TrialStore store, String codeVersion,
-                             StatusCounters counters) throws IOException {
+                             StatusCounters counters, Duration checkpointInterval) throws IOException {
         RunConfig config = task.config();
         String id = config.trialId();
+        CheckpointFiles checkpoints = store.checkpoints();
         if (store.isSettled(id, task.replaceFailed())) {
             String status = store.status(id);
             counters.add(status);
+            deleteCheckpoint(checkpoints, id);
             return new TaskReport(id, status, false);
         }
+        Checkpointing checkpointing = checkpointInterval == null ? Checkpointing.NONE
+                : new Checkpointing(checkpoints.of(id), checkpointInterval, codeVersion);
         TrialOutcome outcome;
         try {
-            outcome = train(config, dataDir, codeVersion);
+            outcome = train(config, dataDir, codeVersion, checkpointing);
         } catch (RuntimeException | OutOfMemoryError e) {    // the trainer's own errors are a failed result already
             outcome = lastAttemptRecords(task, e, codeVersion, dataDir);
         }
         TrialStore.Commit c = store.commit(outcome, task.replaceFailed());
+        deleteCheckpoint(checkpoints, id);
         String status = c == TrialStore.Commit.KEPT_EXISTING ? store.status(id) : outcome.result().status().label();
         counters.add(status);
         return new TaskReport(id, status, true);
+    }
+
+    /** Deletes a committed trial's checkpoint; a failure leaves a stale file (deleted at the next run), not an error. */
+    private static void deleteCheckpoint(CheckpointFiles checkpoints, String trialId) {
+        try {
+            checkpoints.delete(trialId);
+        } catch (IOException e) {
+            System.err.println("tp-sweep: warning: could not delete the checkpoint of committed trial " + trialId
+                    + ": " + e);
+        }
     }
 
     /**
@@ -323,12 +373,14 @@ public final class SweepJob {
      * Trains one trial in this JVM (threads pinned to the task's CPUs, ND4J bound to its GPU if any) and records
      * where it ran.
      */
-    static TrialOutcome train(RunConfig config, DataLocation dataDir, String codeVersion) {
+    static TrialOutcome train(RunConfig config, DataLocation dataDir, String codeVersion,
+                              Checkpointing checkpointing) {
         String device = GpuBinding.bindFromTaskContext();   // first: ND4J's device is per thread ("cpu" without a GPU)
         int threads = ThreadPinning.pinToTask();
         TrainResult result = TrialRunner.guarded(() -> {
             faults.inject(config);
-            return TrialRunner.run(config, dataDir.localDirectory(config.dataset()), EpochListener.NONE);
+            return TrialRunner.run(config, dataDir.localDirectory(config.dataset()),
+                    m -> faults.afterEpoch(config, m.epoch()), checkpointing);
         });
         return new TrialOutcome(config, result, Provenance.ofTask(codeVersion, dataDir.digest(config.dataset()), config,
                 threads, device));

@@ -73,6 +73,11 @@ public final class TrialStore implements Serializable {
         return new Path(dir);
     }
 
+    /** The trials' checkpoints, in the output folder beside this one ({@code OUT/checkpoints}). */
+    public CheckpointFiles checkpoints() {
+        return new CheckpointFiles(new Path(dir().getParent(), CheckpointFiles.DIR), hadoop());
+    }
+
     /** Where the committed result of {@code trialId} is. */
     public Path fileOf(String trialId) {
         return new Path(dir(), trialId + SUFFIX);
@@ -216,7 +221,7 @@ public final class TrialStore implements Serializable {
     }
 
     /** A name part unique to this task attempt. */
-    private static String attemptTag() {
+    static String attemptTag() {
         String random = UUID.randomUUID().toString().substring(0, 8);
         TaskContext tc = TaskContext.get();
         if (tc == null) {

@@ -1,5 +1,6 @@
 package org.tpsweep.tables;
 
+import org.tpsweep.store.CheckpointFiles;
 import org.tpsweep.store.OutputLock;
 import org.tpsweep.store.SweepMetadata;
 import org.tpsweep.store.TrialStore;
@@ -264,6 +265,7 @@ public final class OutputTables implements AutoCloseable {
 
     /**
      * Makes the folder ready for the run: with {@code fresh} deletes the previous results ({@code trials/},
+     * {@code checkpoints/},
      * {@code sweep.json}, the tables, {@code report/}); writes {@code sweep.json} unless it already describes
      * this plan (then its creation time is kept, and the data digests of this run are added to those it records);
      * creates {@code trials/}.
@@ -272,7 +274,7 @@ public final class OutputTables implements AutoCloseable {
         lock.checkHeld();
         try {
             if (fresh && fs.exists(dir)) {
-                for (String name : List.of(TrialStore.DIR, SweepMetadata.FILE, REPORT)) {
+                for (String name : List.of(TrialStore.DIR, CheckpointFiles.DIR, SweepMetadata.FILE, REPORT)) {
                     fs.delete(new Path(dir, name), true);
                 }
                 for (String table : TABLES) {

@@ -283,6 +283,19 @@ class CliBadInputTest {
     }
 
     @Test
+    void badCheckpointOptionsAreRefusedBeforeAnyWork() throws Exception {
+        Path out = tmp.resolve("out");
+        String spec = spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString();
+        assertOneError(tpSweep("run", spec, "--out", out.toString(), "--checkpoint-minutes", "-1"),
+                "--checkpoint-minutes -1.0: allowed: a finite number of minutes >= 0");
+        assertOneError(tpSweep("run", spec, "--out", out.toString(), "--checkpoint-minutes", "NaN"),
+                "--checkpoint-minutes NaN: allowed");
+        assertOneError(tpSweep("run", spec, "--out", out.toString(), "--checkpoint-minutes", "5",
+                "--no-checkpoints"), "--checkpoint-minutes and --no-checkpoints exclude each other");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void anOutputPathThatIsAFileIsRefused() throws Exception {
         Path file = Files.writeString(tmp.resolve("out.txt"), "x");
         assertOneError(tpSweep("run", spec("dataset: mnist\nseeds: [1]\nmethods: {bp: {}}\n").toString(),

@@ -1,0 +1,73 @@
+package org.tpsweep.train;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+import org.tpsweep.config.RunConfig;
+
+/**
+ * Loading and saving a trial's {@link TrainerCheckpoint} through its {@link CheckpointStore}. A checkpoint that
+ * cannot be read or belongs to another trial is ignored with a warning on stderr (the run starts from the
+ * beginning and overwrites it at its first save); a save that fails is reported and the run goes on, since
+ * checkpoints only shorten a rerun and must never cost a result.
+ */
+final class TrialCheckpoints {
+    private TrialCheckpoints() {
+    }
+
+    /**
+     * The saved checkpoint of {@code config}'s trial, its arrays already assigned to {@code state}; null when
+     * checkpointing is off, nothing is saved, or what is saved does not fit (then with a warning).
+     */
+    static TrainerCheckpoint resume(Checkpointing cp, RunConfig config, TrainerState state) {
+        if (!cp.enabled()) {
+            return null;
+        }
+        TrainerCheckpoint c;
+        try (InputStream in = cp.store().open()) {
+            if (in == null) {
+                return null;
+            }
+            c = TrainerCheckpoint.read(in);
+        } catch (IOException e) {
+            warn(cp, "cannot be read (" + e.getMessage() + ")");
+            return null;
+        }
+        String why = !config.trialId().equals(c.trialId()) ? "it belongs to trial " + c.trialId()
+                : !config.canonical().equals(c.configText()) ? "its config differs from this trial's"
+                : c.epochsDone() < 0 || c.epochsDone() >= config.getInt(org.tpsweep.config.Methods.EPOCHS)
+                        ? "it is after epoch " + c.epochsDone() + " of " + config.getInt(
+                                org.tpsweep.config.Methods.EPOCHS)
+                : state.mismatch(c);
+        if (why != null) {
+            warn(cp, "does not fit trial " + config.trialId() + ": " + why);
+            return null;
+        }
+        state.restore(c);
+        return c;
+    }
+
+    /** Saves {@code c}; a failure is reported on stderr and the run goes on. */
+    static void save(Checkpointing cp, TrainerCheckpoint c) {
+        try {
+            cp.store().save(c::write);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("tp-sweep: warning: checkpoint of trial " + c.trialId() + " after epoch "
+                    + c.epochsDone() + " could not be saved to " + cp.store().describe() + ": " + e);
+        }
+    }
+
+    /** The note a resumed run's result carries: after which epoch, and the code version if it differs. */
+    static String resumedNote(TrainerCheckpoint c, Checkpointing cp) {
+        String when = c.epochsDone() == 0 ? "resumed after the pre-training" : "resumed after epoch " + c.epochsDone();
+        if (!Objects.equals(c.codeVersion(), cp.codeVersion())) {
+            when += " from a checkpoint of code version " + (c.codeVersion() == null ? "unknown" : c.codeVersion());
+        }
+        return when;
+    }
+
+    private static void warn(Checkpointing cp, String what) {
+        System.err.println("tp-sweep: warning: ignoring checkpoint " + cp.store().describe() + ": it " + what
+                + "; training from the start");
+    }
+}
