@@ -82,14 +82,9 @@ public final class IterativeLayers {
     }
 
     /**
-     * a_i = h_{i-1} W_i + b_i with the bias given as {@link #biasRows}: one product accumulated onto a copy of
-     * them (a column broadcast per call costs more than the copy), a new array.
+     * a_i = h_{i-1} W_i + b_i with the bias given as {@link #biasRows}, written into {@code out} (rows × n_i): one
+     * product accumulated onto a copy of them (a column broadcast per call costs more than the copy); returns out.
      */
-    public INDArray preActivation(int i, INDArray hPrev, INDArray biasRows) {
-        return preActivationInto(i, hPrev, biasRows, biasRows.ulike());
-    }
-
-    /** {@link #preActivation(int, INDArray, INDArray)} written into {@code out} (rows × n_i); returns out. */
     public INDArray preActivationInto(int i, INDArray hPrev, INDArray biasRows, INDArray out) {
         out.assign(biasRows);
         Nd4j.gemm(hPrev, net.weight(i), out, false, false, 1.0, 1.0);

@@ -34,8 +34,8 @@ class IterativeLayersTest {
         INDArray h = randn(5, 6, 7);
         INDArray expected = maps.preActivation(2, h);
         INDArray bias = maps.biasRows(2, 5);
-        assertTrue(maxDiff(expected, maps.preActivation(2, h, bias)) < 1e-13);
-        assertTrue(maxDiff(expected, maps.preActivation(2, h, bias)) < 1e-13, "the bias rows are left as they were");
+        assertTrue(maxDiff(expected, maps.preActivationInto(2, h, bias, bias.ulike())) < 1e-13);
+        assertTrue(maxDiff(expected, maps.preActivationInto(2, h, bias, bias.ulike())) < 1e-13, "the bias rows are left as they were");
     }
 
     @Test
