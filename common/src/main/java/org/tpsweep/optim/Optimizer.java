@@ -19,4 +19,12 @@ public interface Optimizer {
 
     /** Sets the step count, so that a resumed run continues the bias corrections where it stopped. */
     void restoreSteps(long steps);
+
+    /** {@code steps} as a step count to restore; refused when negative. */
+    static long checkedSteps(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("step count must be >= 0, got " + steps);
+        }
+        return steps;
+    }
 }

@@ -78,10 +78,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void restoreSteps(long steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("step count must be >= 0, got " + steps);
-        }
-        t = steps;
+        t = Optimizer.checkedSteps(steps);
     }
 
     /** The learning rate. */

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.tpsweep.cluster.HadoopConf;
 import org.tpsweep.train.CheckpointStore;
@@ -79,18 +78,7 @@ public final class CheckpointFiles implements Serializable {
     /** Deletes the temporary files that killed saves left behind; returns how many. */
     public int removeTemporaryFiles() {
         try {
-            FileSystem fs = fs();
-            if (!fs.exists(dir())) {
-                return 0;
-            }
-            int n = 0;
-            for (FileStatus s : fs.listStatus(dir(), p -> p.getName().startsWith(".")
-                    && p.getName().endsWith(TMP_SUFFIX))) {
-                if (fs.delete(s.getPath(), false)) {
-                    n++;
-                }
-            }
-            return n;
+            return StoreFolders.removeTemporaryFiles(fs(), dir(), TMP_SUFFIX);
         } catch (IOException e) {
             throw new UncheckedIOException("cleaning " + dir + " failed", e);
         }
@@ -98,8 +86,7 @@ public final class CheckpointFiles implements Serializable {
 
     /** The folder's file system; for local files the raw one (no {@code .crc} side files). */
     private FileSystem fs() throws IOException {
-        FileSystem fs = dir().getFileSystem(hadoopConf.get());
-        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+        return StoreFolders.fileSystem(dir(), hadoopConf.get());
     }
 
     /** One trial's checkpoint file. */

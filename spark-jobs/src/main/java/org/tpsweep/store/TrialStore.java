@@ -16,7 +16,6 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.TaskContext;
@@ -198,18 +197,7 @@ public final class TrialStore implements Serializable {
     /** Deletes temporary files that killed attempts left behind; returns how many. */
     public int removeTemporaryFiles() {
         try {
-            FileSystem fs = fs();
-            if (!fs.exists(dir())) {
-                return 0;
-            }
-            int n = 0;
-            for (FileStatus s : fs.listStatus(dir(), p -> p.getName().startsWith(".")
-                    && p.getName().endsWith(TMP_SUFFIX))) {
-                if (fs.delete(s.getPath(), false)) {
-                    n++;
-                }
-            }
-            return n;
+            return StoreFolders.removeTemporaryFiles(fs(), dir(), TMP_SUFFIX);
         } catch (IOException e) {
             throw new UncheckedIOException("cleaning " + dir + " failed", e);
         }
@@ -236,8 +224,7 @@ public final class TrialStore implements Serializable {
      * could mismatch a concurrently replaced result.
      */
     private FileSystem fs() throws IOException {
-        FileSystem fs = dir().getFileSystem(hadoop());
-        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+        return StoreFolders.fileSystem(dir(), hadoop());
     }
 
     private Configuration hadoop() {
