@@ -9,6 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * g_i(f_i(τ_{i-1})), i = 2..L, from the previous sweep's values, the increment as (φ(τ_i) − φ(f_i(τ_{i-1}))) Ω_i
  * ({@link IterativeLayers#gDifferenceInto}); the state is τ_1..τ_{L-1}, τ_L fixed. Every array a sweep needs is
  * allocated once, for the rows it was made for (an allocation costs several times a small element-wise op).
+ * With leaky-ReLU on float64 arrays the element-wise work and the row sums run as Java loops over the buffers
+ * ({@link DirectRows}: the same operations in the same order, so the same bits) and only the products go to ND4J.
  */
 final class Eq35Sweep implements FixedPointIteration.Sweep {
     private final IterativeLayers maps;
@@ -26,6 +28,10 @@ final class Eq35Sweep implements FixedPointIteration.Sweep {
     private final INDArray residual;
     private final INDArray layerResidual;
     private final INDArray stopNorm;
+    /** True when {@link DirectRows} does the element-wise work (leaky-ReLU, float64 buffers). */
+    private final boolean direct;
+    private final double[] residualValues;
+    private final double[] normValues;
 
     /** The sweep for targets below {@code tauL} (B × n_L, one row per sample). */
     Eq35Sweep(IterativeLayers maps, INDArray tauL) {
@@ -50,10 +56,16 @@ final class Eq35Sweep implements FixedPointIteration.Sweep {
         residual = Nd4j.createUninitialized(tauL.dataType(), rows, 1);
         layerResidual = residual.ulike();
         stopNorm = residual.ulike();
+        direct = !maps.phi().isTanh() && DirectRows.direct(tauL) && DirectRows.direct(phiTau[layers]);
+        residualValues = new double[(int) rows];
+        normValues = new double[(int) rows];
     }
 
     @Override
     public FixedPointIteration.Step evaluate(INDArray[] state, boolean residualOnly) {
+        if (direct && DirectRows.direct(state)) {
+            return evaluateDirect(state, residualOnly);
+        }
         int layers = maps.numLayers();
         for (int k = 1; k < layers; k++) {
             maps.phi().applyInto(state[k - 1], phiTau[k]);
@@ -75,6 +87,39 @@ final class Eq35Sweep implements FixedPointIteration.Sweep {
         }
         Nd4j.getExecutioner().exec(new Norm2(inc[0], stopNorm, true, 1));
         return new FixedPointIteration.Step(residual, inc, stopNorm);
+    }
+
+    /** {@link #evaluate} with the element-wise work and the row sums in {@link DirectRows}, the products in ND4J. */
+    private FixedPointIteration.Step evaluateDirect(INDArray[] state, boolean residualOnly) {
+        int layers = maps.numLayers();
+        int rows = (int) tauL.rows();
+        double slope = maps.phi().slope();
+        for (int k = 1; k < layers; k++) {
+            DirectRows.leakyRelu(DirectRows.doubles(state[k - 1]), DirectRows.doubles(phiTau[k]),
+                    (int) state[k - 1].length(), slope);
+        }
+        for (int i = 2; i <= layers; i++) {
+            INDArray tauI = i == layers ? tauL : state[i - 1];
+            maps.preActivationInto(i, phiTau[i - 1], bias[i], pre[i]);
+            DirectRows.residualAndDifference(DirectRows.doubles(pre[i]), DirectRows.doubles(tauI),
+                    DirectRows.doubles(phiTau[i]), DirectRows.doubles(diff[i]), rows, (int) pre[i].columns(), slope,
+                    residualValues, i == 2, residualOnly);
+            if (!residualOnly) {
+                maps.decoderProductInto(i, diff[i], inc[i - 2]);
+            }
+        }
+        DirectRows.putColumn(residualValues, residual);
+        if (residualOnly) {
+            return new FixedPointIteration.Step(residual, null, null);
+        }
+        DirectRows.rowNorms(DirectRows.doubles(inc[0]), rows, (int) inc[0].columns(), normValues);
+        DirectRows.putColumn(normValues, stopNorm);
+        return new FixedPointIteration.Step(residual, inc, stopNorm);
+    }
+
+    /** True when this sweep's element-wise work runs in {@link DirectRows} (for states of direct arrays). */
+    boolean direct() {
+        return direct;
     }
 
     @Override

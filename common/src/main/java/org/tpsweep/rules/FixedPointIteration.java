@@ -143,10 +143,14 @@ public final class FixedPointIteration {
             movingRows.set(moving);
             INDArray[] now = set.state();
             for (int k = 0; k < now.length; k++) {
-                if (allFinite) {
-                    now[k].addi(movingRows.applyInPlace(s.increments()[k]));
+                INDArray inc = s.increments()[k];
+                if (allFinite && DirectRows.direct(now[k], inc)) {   // the same arithmetic as the ND4J ops below
+                    DirectRows.addMasked(DirectRows.doubles(now[k]), DirectRows.doubles(inc),
+                            movingRows.allOnes() ? null : moving, n, (int) now[k].columns());
+                } else if (allFinite) {
+                    now[k].addi(movingRows.applyInPlace(inc));
                 } else {
-                    blendRows(now[k], now[k].add(s.increments()[k]), movingRows.column());
+                    blendRows(now[k], now[k].add(inc), movingRows.column());
                 }
             }
             if (t >= tMin) {

@@ -120,7 +120,12 @@ public final class IterativeLayers {
      * of φ(u), not φ(u) or φ(v) themselves); returns out.
      */
     public INDArray gDifferenceInto(int i, INDArray phiU, INDArray phiV, INDArray scratch, INDArray out) {
-        Nd4j.gemm(phiU.sub(phiV, scratch), omega[i], out, false, false, 1.0, 0.0);
+        return decoderProductInto(i, phiU.sub(phiV, scratch), out);
+    }
+
+    /** d Ω_i written into {@code out} (rows × n_{i-1}) for d = φ(u) − φ(v) (rows × n_i); returns out. */
+    public INDArray decoderProductInto(int i, INDArray d, INDArray out) {
+        Nd4j.gemm(d, omega[i], out, false, false, 1.0, 0.0);
         return out;
     }
 

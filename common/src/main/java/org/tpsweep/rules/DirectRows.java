@@ -1,0 +1,120 @@
+package org.tpsweep.rules;
+
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Row-wise float64 kernels of dtp-iterative's sweeps written as Java loops over the arrays' own buffers: an ND4J
+ * element-wise op on a 32 × 256 array costs ≈ 15–50 µs of dispatch, the loop a few µs. Each loop does exactly the
+ * IEEE operations the ND4J ops it replaces do, in the same order (element-wise ops are exactly rounded; ND4J sums a
+ * contiguous row from its first element to its last, as {@link #rowSumsOfSquares} does), so the results are the
+ * same bit for bit. Only for contiguous C-order float64 arrays ({@link #direct}); callers keep the ND4J ops for
+ * everything else.
+ */
+final class DirectRows {
+    /** Host memory is the arrays' memory only on the CPU backend (on CUDA a buffer write would bypass the device copy). */
+    private static final boolean HOST_BACKEND = org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
+            .startsWith("Cpu");
+
+    /** Off only in tests that compare these loops with the ND4J ops they replace. */
+    static volatile boolean enabled = true;
+
+    private DirectRows() {
+    }
+
+    /** True on the CPU backend when every array is float64, C-order, contiguous from offset 0 (not a view). */
+    static boolean direct(INDArray... arrays) {
+        if (!HOST_BACKEND || !enabled) {
+            return false;
+        }
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.DOUBLE || a.isView() || a.ordering() != 'c' || a.offset() != 0
+                    || a.rank() != 2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The array's buffer as doubles in C order (a view, not a copy). */
+    static DoubleBuffer doubles(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+    }
+
+    /** out ← leaky-ReLU_s(v) element-wise: v &lt; 0 ? s·v : v, as ND4J's {@code LeakyReLU}. */
+    static void leakyRelu(DoubleBuffer v, DoubleBuffer out, int n, double s) {
+        for (int k = 0; k < n; k++) {
+            double x = v.get(k);
+            out.put(k, x < 0 ? s * x : x);
+        }
+    }
+
+    /**
+     * For each row r of the rows × width arrays: d = pre − tau, the sum over the row of d·d (first to last) added
+     * to {@code residual[r]} (or stored there when {@code first}); then, unless {@code residualOnly},
+     * pre ← φ(pre) (leaky-ReLU s) and diff ← phiTau − φ(pre).
+     */
+    static void residualAndDifference(DoubleBuffer pre, DoubleBuffer tau, DoubleBuffer phiTau, DoubleBuffer diff,
+                                      int rows, int width, double s, double[] residual, boolean first,
+                                      boolean residualOnly) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            double sum = 0;
+            for (int c = 0; c < width; c++) {
+                double d = pre.get(base + c) - tau.get(base + c);
+                sum += d * d;
+            }
+            residual[r] = first ? sum : residual[r] + sum;
+            if (!residualOnly) {
+                for (int c = 0; c < width; c++) {
+                    double x = pre.get(base + c);
+                    double phi = x < 0 ? s * x : x;
+                    pre.put(base + c, phi);
+                    diff.put(base + c, phiTau.get(base + c) - phi);
+                }
+            }
+        }
+    }
+
+    /** √(Σ_c x_rc²) per row, summed first to last (ND4J's {@code Norm2} along dimension 1). */
+    static void rowNorms(DoubleBuffer x, int rows, int width, double[] out) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            double sum = 0;
+            for (int c = 0; c < width; c++) {
+                double v = x.get(base + c);
+                sum += v * v;
+            }
+            out[r] = Math.sqrt(sum);
+        }
+    }
+
+    /**
+     * target ← target + inc ⊙ mask row-wise, with inc ← inc ⊙ mask as ND4J's {@code inc.muli(mask)} leaves it (no
+     * multiplication where {@code mask} is null: all ones).
+     */
+    static void addMasked(DoubleBuffer target, DoubleBuffer inc, double[] mask, int rows, int width) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            if (mask == null) {
+                for (int c = 0; c < width; c++) {
+                    target.put(base + c, target.get(base + c) + inc.get(base + c));
+                }
+            } else {
+                double m = mask[r];
+                for (int c = 0; c < width; c++) {
+                    double v = inc.get(base + c) * m;
+                    inc.put(base + c, v);
+                    target.put(base + c, target.get(base + c) + v);
+                }
+            }
+        }
+    }
+
+    /** Writes {@code values} into the column {@code out} (rows × 1). */
+    static void putColumn(double[] values, INDArray out) {
+        doubles(out).put(values, 0, (int) out.rows());
+    }
+}
