@@ -44,7 +44,32 @@ class CheckpointResumeTest {
         return Methods.all().stream().map(MethodDescriptor::name);
     }
 
+    /**
+     * The methods that can run either paper's conventions (l-drl-e's defaults need [F]'s schedule and refuse
+     * [M]'s), to be run with the one they do not run by default.
+     */
+    static Stream<String> otherConventions() {
+        return Methods.all().stream().filter(m -> m.byKey().containsKey(Conventions.KEY)).map(MethodDescriptor::name)
+                .filter(m -> {
+                    try {
+                        otherConfig(m);
+                        return true;
+                    } catch (org.tpsweep.config.ConfigException e) {
+                        return false;
+                    }
+                });
+    }
+
+    private static RunConfig otherConfig(String method) {
+        String usual = RunConfig.of(method, "mnist", 1, Map.of()).getString(Conventions.KEY);
+        return config(method, 7, Map.of(Conventions.KEY, Conventions.F.equals(usual) ? Conventions.M : Conventions.F));
+    }
+
     private static RunConfig config(String method, long seed) {
+        return config(method, seed, Map.of());
+    }
+
+    private static RunConfig config(String method, long seed, Map<String, Object> extra) {
         MethodDescriptor m = Methods.get(method);
         Map<String, Object> p = new HashMap<>(Map.of(Methods.EPOCHS, EPOCHS, Methods.NUM_HIDDEN, 2,
                 Methods.SIZE_HIDDEN, 5, Methods.BATCH_SIZE, 4, Methods.ANGLE_INTERVAL, 1, Methods.GNT_DAMPING,
@@ -57,6 +82,7 @@ class CheckpointResumeTest {
                 p.put(e.getKey(), e.getValue());
             }
         }
+        p.putAll(extra);
         return RunConfig.of(method, "mnist", seed, p);
     }
 
@@ -130,7 +156,18 @@ class CheckpointResumeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("methods")
     void interruptedAndResumedEqualsUninterrupted(String method) {
-        RunConfig c = config(method, 7);
+        interruptedAndResumedEqualsUninterrupted(method, config(method, 7));
+    }
+
+    /** [F]'s schedule (per-layer SGD, l-drl-e's momentum) for [M]'s methods and [M]'s (Adam) for [F]'s. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherConventions")
+    void interruptedAndResumedEqualsUninterruptedUnderTheOtherConventions(String method) {
+        RunConfig c = otherConfig(method);
+        interruptedAndResumedEqualsUninterrupted(method + " conventions " + c.getString(Conventions.KEY), c);
+    }
+
+    private static void interruptedAndResumedEqualsUninterrupted(String method, RunConfig c) {
         Run whole = run(c, Checkpointing.NONE);
         assertEquals(RunStatus.OK, whole.result().status(), whole.result().message());
         assertEquals("", whole.result().message());
