@@ -271,7 +271,7 @@ public final class Trainer {
         List<AngleStats> angles = new ArrayList<>();
         List<JacobianStats> jacobianStats = new ArrayList<>();
         List<RuleDiagnostic> diagnostics = new ArrayList<>();
-        String resumedNote = "";
+        List<String> resumes = List.of();
         int firstEpoch = 1;
         if (resumed != null) {
             shuffle.skipTo(resumed.shufflePasses(), train.n());
@@ -281,8 +281,9 @@ public final class Trainer {
             jacobianStats.addAll(resumed.progress().jacobians());
             diagnostics.addAll(resumed.progress().diagnostics());
             firstEpoch = resumed.epochsDone() + 1;
-            resumedNote = TrialCheckpoints.resumedNote(resumed, cp);
+            resumes = TrialCheckpoints.resumes(resumed, cp);
         }
+        String resumedNote = TrialCheckpoints.note(resumes);
         CheckpointClock clock = new CheckpointClock(cp);
         String selectedDamping = "";
         try {
@@ -303,7 +304,8 @@ public final class Trainer {
                     diagnostics.addAll(contraction.measure(0));
                 }
                 if (clock.due()) {
-                    save(cp, state, 0, new TrainingProgress(started, epochs, angles, jacobianStats, diagnostics));
+                    save(cp, state, 0, new TrainingProgress(started, epochs, angles, jacobianStats, diagnostics,
+                            resumes));
                     clock.saved();
                 }
             }
@@ -342,7 +344,8 @@ public final class Trainer {
                 boolean stops = earlyStop(epoch, lossAndError[1]);
                 boolean searches = epoch == DAMPING_SEARCH_EPOCH && config.getBoolean(Methods.GN_DAMPING_SEARCH);
                 if (epoch < total && !stops && !searches && clock.due()) {
-                    save(cp, state, epoch, new TrainingProgress(started, epochs, angles, jacobianStats, diagnostics));
+                    save(cp, state, epoch, new TrainingProgress(started, epochs, angles, jacobianStats, diagnostics,
+                            resumes));
                     clock.saved();
                 }
                 listener.onEpoch(m);

@@ -2,6 +2,8 @@ package org.tpsweep.train;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.tpsweep.config.RunConfig;
 
@@ -57,13 +59,23 @@ final class TrialCheckpoints {
         }
     }
 
-    /** The note a resumed run's result carries: after which epoch, and the code version if it differs. */
-    static String resumedNote(TrainerCheckpoint c, Checkpointing cp) {
-        String when = c.epochsDone() == 0 ? "resumed after the pre-training" : "resumed after epoch " + c.epochsDone();
+    /**
+     * The resumes of a run resumed from {@code c}: those recorded in it, then this one ("after epoch k" or "after
+     * the pre-training", with the checkpoint's code version when it differs from the running code's).
+     */
+    static List<String> resumes(TrainerCheckpoint c, Checkpointing cp) {
+        String when = c.epochsDone() == 0 ? "after the pre-training" : "after epoch " + c.epochsDone();
         if (!Objects.equals(c.codeVersion(), cp.codeVersion())) {
             when += " from a checkpoint of code version " + (c.codeVersion() == null ? "unknown" : c.codeVersion());
         }
-        return when;
+        List<String> all = new ArrayList<>(c.progress().resumes());
+        all.add(when);
+        return all;
+    }
+
+    /** The note a resumed run's result carries: "resumed after epoch 3, then after epoch 7"; empty for none. */
+    static String note(List<String> resumes) {
+        return resumes.isEmpty() ? "" : "resumed " + String.join(", then ", resumes);
     }
 
     private static void warn(Checkpointing cp, String what) {

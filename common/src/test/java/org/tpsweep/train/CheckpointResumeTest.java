@@ -273,4 +273,22 @@ class CheckpointResumeTest {
         Run resumed = run(c, new Checkpointing(store, Duration.ZERO, "v2"));
         assertEquals("resumed after epoch 2 from a checkpoint of code version v1", resumed.result().message());
     }
+
+    @Test
+    void aTrialResumedTwiceNamesBothResumesAndEndsAsTheUninterruptedOne() {
+        RunConfig c = config("dtp-drl", 4);
+        Run whole = run(c, Checkpointing.NONE);
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        runUntil(c, new Checkpointing(store, Duration.ZERO, "v1"), 1);
+        runUntil(c, new Checkpointing(store, Duration.ZERO, "v2"), 2);
+        assertEquals(List.of("after epoch 1 from a checkpoint of code version v1"), read(store.bytes()).progress()
+                .resumes(), "the checkpoint after epoch 2 records the first resume");
+        Run third = run(c, new Checkpointing(store, Duration.ZERO, "v2"));
+        assertEquals("resumed after epoch 1 from a checkpoint of code version v1, then after epoch 2",
+                third.result().message());
+        assertSameRun("resumed twice", new Run(withStart(whole.result(), third.result().startedAt()),
+                whole.weights(), whole.forwardSteps(), whole.feedbackSteps()), third);
+        assertEquals(List.of(), new TrainingProgress(java.time.Instant.EPOCH, List.of(), List.of(), List.of(),
+                List.of(), null).resumes(), "a checkpoint without recorded resumes reads as none");
+    }
 }
