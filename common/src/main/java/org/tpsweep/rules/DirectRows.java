@@ -1,5 +1,6 @@
 package org.tpsweep.rules;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,6 +21,8 @@ final class DirectRows {
 
     /** Off only in tests that compare these loops with the ND4J ops they replace. */
     static volatile boolean enabled = true;
+    /** The Vector API forms ({@link RowVectors}) when the incubator module is present; tests switch it off. */
+    static volatile boolean vectors = org.tpsweep.nn.FastTanh.vectorised();
 
     private DirectRows() {
     }
@@ -40,7 +43,50 @@ final class DirectRows {
 
     /** The array's buffer as doubles in C order (a view, not a copy). */
     static DoubleBuffer doubles(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+        return bytes(a).asDoubleBuffer();
+    }
+
+    /** The array's buffer in native byte order (a view, not a copy). */
+    static ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
+    }
+
+    /** φ(v) = leaky-ReLU_s(v) written into {@code out} (both direct, same shape). */
+    static void leakyRelu(INDArray v, INDArray out, double s) {
+        int n = (int) v.length();
+        if (vectors) {
+            RowVectors.leakyRelu(bytes(v), bytes(out), n, s);
+        } else {
+            leakyRelu(doubles(v), doubles(out), n, s);
+        }
+    }
+
+    /**
+     * {@link #residualAndDifference(DoubleBuffer, DoubleBuffer, DoubleBuffer, DoubleBuffer, int, int, double,
+     * double[], boolean, boolean)} on arrays (rows × width, all direct); {@code squares}: scratch of ≥ width.
+     */
+    static void residualAndDifference(INDArray pre, INDArray tau, INDArray phiTau, INDArray diff, double s,
+                                      double[] residual, boolean first, boolean residualOnly, double[] squares) {
+        int rows = (int) pre.rows();
+        int width = (int) pre.columns();
+        if (vectors) {
+            RowVectors.residualAndDifference(bytes(pre), bytes(tau), bytes(phiTau), bytes(diff), rows, width, s,
+                    residual, first, residualOnly, squares);
+        } else {
+            residualAndDifference(doubles(pre), doubles(tau), doubles(phiTau), doubles(diff), rows, width, s,
+                    residual, first, residualOnly);
+        }
+    }
+
+    /** {@link #addMasked(DoubleBuffer, DoubleBuffer, double[], int, int)} on arrays (rows × width, direct). */
+    static void addMasked(INDArray target, INDArray inc, double[] mask) {
+        int rows = (int) target.rows();
+        int width = (int) target.columns();
+        if (vectors) {
+            RowVectors.addMasked(bytes(target), bytes(inc), mask, rows, width);
+        } else {
+            addMasked(doubles(target), doubles(inc), mask, rows, width);
+        }
     }
 
     /** out ← leaky-ReLU_s(v) element-wise: v &lt; 0 ? s·v : v, as ND4J's {@code LeakyReLU}. */

@@ -32,6 +32,8 @@ final class Eq35Sweep implements FixedPointIteration.Sweep {
     private final boolean direct;
     private final double[] residualValues;
     private final double[] normValues;
+    /** Scratch of the widest layer for the row sums of squares. */
+    private final double[] squares;
 
     /** The sweep for targets below {@code tauL} (B × n_L, one row per sample). */
     Eq35Sweep(IterativeLayers maps, INDArray tauL) {
@@ -59,6 +61,11 @@ final class Eq35Sweep implements FixedPointIteration.Sweep {
         direct = !maps.phi().isTanh() && DirectRows.direct(tauL) && DirectRows.direct(phiTau[layers]);
         residualValues = new double[(int) rows];
         normValues = new double[(int) rows];
+        int widest = 0;
+        for (int i = 1; i <= layers; i++) {
+            widest = Math.max(widest, maps.network().width(i));
+        }
+        squares = new double[widest];
     }
 
     @Override
@@ -95,15 +102,13 @@ final class Eq35Sweep implements FixedPointIteration.Sweep {
         int rows = (int) tauL.rows();
         double slope = maps.phi().slope();
         for (int k = 1; k < layers; k++) {
-            DirectRows.leakyRelu(DirectRows.doubles(state[k - 1]), DirectRows.doubles(phiTau[k]),
-                    (int) state[k - 1].length(), slope);
+            DirectRows.leakyRelu(state[k - 1], phiTau[k], slope);
         }
         for (int i = 2; i <= layers; i++) {
             INDArray tauI = i == layers ? tauL : state[i - 1];
             maps.preActivationInto(i, phiTau[i - 1], bias[i], pre[i]);
-            DirectRows.residualAndDifference(DirectRows.doubles(pre[i]), DirectRows.doubles(tauI),
-                    DirectRows.doubles(phiTau[i]), DirectRows.doubles(diff[i]), rows, (int) pre[i].columns(), slope,
-                    residualValues, i == 2, residualOnly);
+            DirectRows.residualAndDifference(pre[i], tauI, phiTau[i], diff[i], slope, residualValues, i == 2,
+                    residualOnly, squares);
             if (!residualOnly) {
                 maps.decoderProductInto(i, diff[i], inc[i - 2]);
             }

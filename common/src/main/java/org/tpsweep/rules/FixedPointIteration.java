@@ -145,8 +145,7 @@ public final class FixedPointIteration {
             for (int k = 0; k < now.length; k++) {
                 INDArray inc = s.increments()[k];
                 if (allFinite && DirectRows.direct(now[k], inc)) {   // the same arithmetic as the ND4J ops below
-                    DirectRows.addMasked(DirectRows.doubles(now[k]), DirectRows.doubles(inc),
-                            movingRows.allOnes() ? null : moving, n, (int) now[k].columns());
+                    DirectRows.addMasked(now[k], inc, movingRows.allOnes() ? null : moving);
                 } else if (allFinite) {
                     now[k].addi(movingRows.applyInPlace(inc));
                 } else {

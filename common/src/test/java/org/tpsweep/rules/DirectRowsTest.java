@@ -29,6 +29,12 @@ class DirectRowsTest {
     @AfterEach
     void enable() {
         DirectRows.enabled = true;
+        DirectRows.vectors = org.tpsweep.nn.FastTanh.vectorised();
+    }
+
+    @Test
+    void theTestsRunWithTheVectorApi() {
+        assertTrue(org.tpsweep.nn.FastTanh.vectorised(), "surefire starts the JVM with jdk.incubator.vector");
     }
 
     private static INDArray randn(int r, int c, double std, long seed) {
@@ -82,6 +88,13 @@ class DirectRowsTest {
 
     @Test
     void oneSweepGivesTheNd4jOpsBitsAndTakesTheLoops() {
+        oneSweepGivesTheNd4jOpsBits(true);
+        oneSweepGivesTheNd4jOpsBits(false);
+    }
+
+    private void oneSweepGivesTheNd4jOpsBits(boolean vectors) {
+        DirectRows.enabled = true;
+        DirectRows.vectors = vectors;
         IterativeLayers maps = net(0.3);
         INDArray[] a = preActivations(maps, 32);
         INDArray tauL = a[5].add(randn(32, 5, 0.3, 1));
@@ -115,6 +128,12 @@ class DirectRowsTest {
 
     @Test
     void wholeRefinementsGiveTheNd4jOpsBits() {
+        wholeRefinementsGiveTheNd4jOpsBits(true);
+        wholeRefinementsGiveTheNd4jOpsBits(false);
+    }
+
+    private void wholeRefinementsGiveTheNd4jOpsBits(boolean vectors) {
+        DirectRows.vectors = vectors;
         String[][] variants = {
             {IterativeKeys.DIFFERENCE, IterativeKeys.SYNCHRONOUS, IterativeKeys.EQ35},
             {IterativeKeys.DECODER, IterativeKeys.SYNCHRONOUS, IterativeKeys.EQ35},
@@ -139,7 +158,7 @@ class DirectRowsTest {
                 assertEquals(slowValues.size(), fastValues.size());
                 for (int k = 0; k < slowValues.size(); k++) {
                     assertArrayEquals(slowValues.get(k), fastValues.get(k), String.join(" ", v) + ", noise "
-                            + noise + ": output " + k);
+                            + noise + (vectors ? ", Vector API" : ", scalar loops") + ": output " + k);
                 }
                 if (v[2].equals(IterativeKeys.EQ35) && v[1].equals(IterativeKeys.SYNCHRONOUS)) {
                     restoredSum += fast.restored().sumNumber().doubleValue();
@@ -151,16 +170,24 @@ class DirectRowsTest {
 
     @Test
     void theMaskedUpdateIsNd4jsAddOfTheMaskedIncrement() {
-        INDArray target = randn(6, 7, 1, 3);
-        INDArray inc = randn(6, 7, 1, 4);
+        theMaskedUpdateIsNd4jsAdd(true);
+        theMaskedUpdateIsNd4jsAdd(false);
+    }
+
+    private void theMaskedUpdateIsNd4jsAdd(boolean vectors) {
+        DirectRows.vectors = vectors;
+        int width = 11;                         // not a multiple of the lanes: the tail is covered too
+        INDArray target = randn(6, width, 1, 3);
+        INDArray inc = randn(6, width, 1, 4);
         target.putScalar(1, 2, -0.0);                  // a masked row with −0: −0 + 0·x is +0 in both
         inc.putScalar(1, 3, -2.5);
+        target.putScalar(1, 9, -0.0);
         double[] mask = {1, 0, 1, 1, 0, 1};
         INDArray expectedTarget = target.dup();
         INDArray expectedInc = inc.dup();
-        INDArray expanded = Nd4j.zeros(D, 6, 7).addiColumnVector(Nd4j.createFromArray(mask).reshape(6, 1));
+        INDArray expanded = Nd4j.zeros(D, 6, width).addiColumnVector(Nd4j.createFromArray(mask).reshape(6, 1));
         expectedTarget.addi(expectedInc.muli(expanded));
-        DirectRows.addMasked(DirectRows.doubles(target), DirectRows.doubles(inc), mask, 6, 7);
+        DirectRows.addMasked(target, inc, mask);
         assertArrayEquals(expectedTarget.data().asDouble(), target.data().asDouble());
         assertArrayEquals(expectedInc.data().asDouble(), inc.data().asDouble());
         assertEquals(Double.doubleToRawLongBits(expectedTarget.getDouble(1, 2)),
@@ -168,7 +195,17 @@ class DirectRowsTest {
 
         INDArray all = target.dup();
         INDArray allExpected = target.dup().addi(inc);
-        DirectRows.addMasked(DirectRows.doubles(all), DirectRows.doubles(inc), null, 6, 7);
+        DirectRows.addMasked(all, inc, null);
         assertArrayEquals(allExpected.data().asDouble(), all.data().asDouble());
+
+        INDArray v = randn(5, width, 1, 6);
+        v.putScalar(0, 1, -0.0);
+        v.putScalar(0, 10, -0.0);
+        INDArray out = v.ulike();
+        DirectRows.leakyRelu(v, out, 0.5);
+        INDArray expected = v.ulike();
+        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU(v, expected, 0.5));
+        assertArrayEquals(expected.data().asDouble(), out.data().asDouble(), "leaky-ReLU, signed zeros included");
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(out.getDouble(0, 10)));
     }
 }
