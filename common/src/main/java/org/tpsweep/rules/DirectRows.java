@@ -10,9 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Row-wise float64 kernels of dtp-iterative's sweeps written as Java loops over the arrays' own buffers: an ND4J
  * element-wise op on a 32 × 256 array costs ≈ 15–50 µs of dispatch, the loop a few µs. Each loop does exactly the
  * IEEE operations the ND4J ops it replaces do, in the same order (element-wise ops are exactly rounded; ND4J sums a
- * contiguous row from its first element to its last, as {@link #rowSumsOfSquares} does), so the results are the
- * same bit for bit. Only for contiguous C-order float64 arrays ({@link #direct}); callers keep the ND4J ops for
- * everything else.
+ * contiguous row from its first element to its last, as {@link #rowNorms} and the residual here do), so the results
+ * are the same bit for bit. With the Vector API the element-wise steps run in lanes ({@link RowVectors}), else as
+ * scalar loops. Only for contiguous C-order float64 arrays on the CPU backend ({@link #direct}); callers keep the
+ * ND4J ops for everything else.
  */
 final class DirectRows {
     /** Host memory is the arrays' memory only on the CPU backend (on CUDA a buffer write would bypass the device copy). */
