@@ -1,9 +1,9 @@
 package org.tpsweep.data;
 
-import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tpsweep.nn.HostBuffers;
 
 /**
  * An immutable in-memory data set: {@code n} samples of {@code dim} already-normalised features, row-major in
@@ -103,10 +103,8 @@ public record LabeledData(float[] x, int[] y, float[] targets, int n, int dim, i
                     }
                 }
             }
-            xs = filled(DataType.DOUBLE, xShape);
-            xs.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(xd);
-            onehot = filled(DataType.DOUBLE, yShape);
-            onehot.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(od);
+            xs = filled(xd, xShape);
+            onehot = filled(od, yShape);
         } else {
             float[] xf = new float[b * dim];
             float[] of = new float[b * numClasses];
@@ -118,10 +116,8 @@ public record LabeledData(float[] x, int[] y, float[] targets, int n, int dim, i
                     System.arraycopy(targets, indices[from + k] * numClasses, of, k * numClasses, numClasses);
                 }
             }
-            xs = filled(DataType.FLOAT, xShape);
-            xs.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(xf);
-            onehot = filled(DataType.FLOAT, yShape);
-            onehot.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(of);
+            xs = filled(xf, xShape);
+            onehot = filled(of, yShape);
             if (dtype != DataType.FLOAT) {
                 xs = xs.castTo(dtype);
                 onehot = onehot.castTo(dtype);
@@ -134,8 +130,24 @@ public record LabeledData(float[] x, int[] y, float[] targets, int n, int dim, i
      * A new C-order array of {@code shape}, to be filled through its buffer in bulk: {@code Nd4j.create(double[])}
      * copies element by element through the buffer's indexer (in a small trial most of the minibatch time).
      */
-    private static INDArray filled(DataType dtype, long[] shape) {
-        return Nd4j.createUninitialized(dtype, shape, 'c');
+    /** A C-order array of {@code values}: written straight into its buffer on the CPU backend. */
+    private static INDArray filled(double[] values, long[] shape) {
+        if (!HostBuffers.onHost()) {
+            return Nd4j.createFromArray(values).reshape('c', shape);
+        }
+        INDArray a = Nd4j.createUninitialized(DataType.DOUBLE, shape, 'c');
+        HostBuffers.bytes(a).asDoubleBuffer().put(values);
+        return a;
+    }
+
+    /** A C-order array of {@code values}: written straight into its buffer on the CPU backend. */
+    private static INDArray filled(float[] values, long[] shape) {
+        if (!HostBuffers.onHost()) {
+            return Nd4j.createFromArray(values).reshape('c', shape);
+        }
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        HostBuffers.bytes(a).asFloatBuffer().put(values);
+        return a;
     }
 
     /** Every row, in order, as one batch. */

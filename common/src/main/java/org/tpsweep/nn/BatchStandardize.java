@@ -1,7 +1,6 @@
 package org.tpsweep.nn;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -162,7 +161,7 @@ public final class BatchStandardize {
 
     /** True when the fused kernels apply: Vector API present, a dense row-major float or double array. */
     private static boolean fused(INDArray a) {
-        return FastTanh.vectorised() && !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.rank() == 2
+        return FastTanh.vectorised() && HostBuffers.onHost() && !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.rank() == 2
                 && (a.dataType() == DataType.DOUBLE || a.dataType() == DataType.FLOAT) && a.length() < Integer.MAX_VALUE / 8;
     }
 
@@ -177,7 +176,7 @@ public final class BatchStandardize {
     }
 
     private static ByteBuffer nio(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder());
+        return HostBuffers.bytes(a);
     }
 
     /** A 1 × n row of {@code values} in the batch's dtype. */

@@ -1,7 +1,6 @@
 package org.tpsweep.nn;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -25,9 +24,9 @@ public final class FastTanh {
 
     /** x ← tanh(x), in place; returns x. */
     public static INDArray tanhInPlace(INDArray x) {
-        if (VECTOR_API && x.isView() == false && x.ordering() == 'c' && x.offset() == 0
+        if (VECTOR_API && HostBuffers.onHost() && !x.isView() && x.ordering() == 'c' && x.offset() == 0
                 && (x.dataType() == DataType.DOUBLE || x.dataType() == DataType.FLOAT)) {
-            ByteBuffer bb = x.data().asNio().order(ByteOrder.nativeOrder());
+            ByteBuffer bb = HostBuffers.bytes(x);
             int n = (int) x.length();
             if (x.dataType() == DataType.DOUBLE) {
                 VectorKernels.tanhDouble(bb, n);

@@ -1,6 +1,5 @@
 package org.tpsweep.nn;
 
-import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,10 +46,10 @@ public final class GaussianNoise implements NoiseSource {
                 draws[k++] = v * f;
             }
         }
-        boolean direct = target.dataType() == DataType.DOUBLE && !target.isView() && target.ordering() == 'c'
+        boolean direct = HostBuffers.onHost() && target.dataType() == DataType.DOUBLE && !target.isView() && target.ordering() == 'c'
                 && target.offset() == 0;
         if (direct) {
-            target.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(draws, 0, n);
+            HostBuffers.bytes(target).asDoubleBuffer().put(draws, 0, n);
         } else {
             double[] z = java.util.Arrays.copyOf(draws, n);
             target.assign(Nd4j.createFromArray(z).reshape('c', target.shape()).castTo(target.dataType()));

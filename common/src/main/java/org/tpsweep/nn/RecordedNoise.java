@@ -56,11 +56,6 @@ public final class RecordedNoise implements NoiseSource {
         next = (int) position;
     }
 
-    /** Draws handed out so far. */
-    public int used() {
-        return next;
-    }
-
     /** Draws recorded in total. */
     public int size() {
         return draws.size();

@@ -1,7 +1,6 @@
 package org.tpsweep.optim;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -9,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.tpsweep.nn.FastTanh;
+import org.tpsweep.nn.HostBuffers;
 import org.tpsweep.nn.VectorKernels;
 
 /**
@@ -110,7 +110,7 @@ public final class Adam implements Optimizer {
 
     /** True when one fused Vector API pass can update the parameter (contiguous float/double buffers). */
     static boolean fused(INDArray... arrays) {
-        if (!FastTanh.vectorised()) {
+        if (!FastTanh.vectorised() || !HostBuffers.onHost()) {
             return false;
         }
         DataType type = arrays[0].dataType();
@@ -124,7 +124,7 @@ public final class Adam implements Optimizer {
     }
 
     private static ByteBuffer nio(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder());
+        return HostBuffers.bytes(a);
     }
 
     private static void axpy(double alpha, INDArray x, INDArray y) {

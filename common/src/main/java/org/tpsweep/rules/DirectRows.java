@@ -1,10 +1,10 @@
 package org.tpsweep.rules;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tpsweep.nn.HostBuffers;
 
 /**
  * Row-wise float64 kernels of dtp-iterative's sweeps written as Java loops over the arrays' own buffers: an ND4J
@@ -16,10 +16,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ND4J ops for everything else.
  */
 final class DirectRows {
-    /** Host memory is the arrays' memory only on the CPU backend (on CUDA a buffer write would bypass the device copy). */
-    private static final boolean HOST_BACKEND = org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
-            .startsWith("Cpu");
-
     /** Off only in tests that compare these loops with the ND4J ops they replace. */
     static volatile boolean enabled = true;
     /** The Vector API forms ({@link RowVectors}) when the incubator module is present; tests switch it off. */
@@ -30,7 +26,7 @@ final class DirectRows {
 
     /** True on the CPU backend when every array is float64, C-order, contiguous from offset 0 (not a view). */
     static boolean direct(INDArray... arrays) {
-        if (!HOST_BACKEND || !enabled) {
+        if (!HostBuffers.onHost() || !enabled) {
             return false;
         }
         for (INDArray a : arrays) {
@@ -49,7 +45,7 @@ final class DirectRows {
 
     /** The array's buffer in native byte order (a view, not a copy). */
     static ByteBuffer bytes(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder());
+        return HostBuffers.bytes(a);
     }
 
     /** φ(v) = leaky-ReLU_s(v) written into {@code out} (both direct, same shape). */

@@ -22,9 +22,6 @@ public interface CheckpointStore {
     /** Replaces the saved checkpoint with what {@code writer} writes, atomically. */
     void save(Writer writer) throws IOException;
 
-    /** Deletes the saved checkpoint, if any. */
-    void delete() throws IOException;
-
     /** Where the checkpoint is, for messages. */
     String describe();
 }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.tpsweep.config.Methods;
 import org.tpsweep.config.RunConfig;
 
 /**
@@ -35,18 +36,28 @@ final class TrialCheckpoints {
             warn(cp, "cannot be read (" + e.getMessage() + ")");
             return null;
         }
-        String why = !config.trialId().equals(c.trialId()) ? "it belongs to trial " + c.trialId()
-                : !config.canonical().equals(c.configText()) ? "its config differs from this trial's"
-                : c.epochsDone() < 0 || c.epochsDone() >= config.getInt(org.tpsweep.config.Methods.EPOCHS)
-                        ? "it is after epoch " + c.epochsDone() + " of " + config.getInt(
-                                org.tpsweep.config.Methods.EPOCHS)
-                : state.mismatch(c);
+        String why = misfit(config, state, c);
         if (why != null) {
             warn(cp, "does not fit trial " + config.trialId() + ": " + why);
             return null;
         }
         state.restore(c);
         return c;
+    }
+
+    /** Why checkpoint {@code c} cannot resume this trial, or null when it can. */
+    private static String misfit(RunConfig config, TrainerState state, TrainerCheckpoint c) {
+        if (!config.trialId().equals(c.trialId())) {
+            return "it belongs to trial " + c.trialId();
+        }
+        if (!config.canonical().equals(c.configText())) {
+            return "its config differs from this trial's";
+        }
+        int epochs = config.getInt(Methods.EPOCHS);
+        if (c.epochsDone() < 0 || c.epochsDone() >= epochs) {
+            return "it is after epoch " + c.epochsDone() + " of " + epochs;
+        }
+        return state.mismatch(c);
     }
 
     /** Saves {@code c}; a failure is reported on stderr and the run goes on. */

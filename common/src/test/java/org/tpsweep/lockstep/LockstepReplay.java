@@ -143,7 +143,7 @@ public final class LockstepReplay {
             throw f.error("steps", "has " + f.steps().size() + " steps, but tp-sweep took " + checks.size());
         }
         StepCheck first = checks.stream().filter(c -> !c.ok()).findFirst().orElse(null);
-        return new Report(f.name(), checks, first, result, noise.used(), noise.size());
+        return new Report(f.name(), checks, first, result, (int) noise.position(), noise.size());
     }
 
     /** Every array of the rule by tp-sweep's name: forward and trained feedback parameters, fixed feedback. */

@@ -37,11 +37,6 @@ final class MemoryCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public void delete() {
-        bytes = null;
-    }
-
-    @Override
     public String describe() {
         return "memory";
     }

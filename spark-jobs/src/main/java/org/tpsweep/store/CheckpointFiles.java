@@ -124,11 +124,6 @@ public final class CheckpointFiles implements Serializable {
         }
 
         @Override
-        public void delete() throws IOException {
-            CheckpointFiles.this.delete(trialId);
-        }
-
-        @Override
         public String describe() {
             return fileOf(trialId).toString();
         }
