@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tp-sweep", mixinStandardHelpOptions = true, version = "tp-sweep 0.1.0",
         description = "Target-propagation training runs: sweeps on Spark, single runs, method catalogue.",
-        subcommands = {RunCommand.class, ReportCommand.class, TrainCommand.class, MethodsCommand.class, BenchCommand.class,
-                BenchSweepCommand.class, BenchReportCommand.class,
+        subcommands = {RunCommand.class, ReportCommand.class, StatusCommand.class, TrainCommand.class,
+                MethodsCommand.class, BenchCommand.class, BenchSweepCommand.class, BenchReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TpSweep implements Callable<Integer> {
     /** Exit status for bad input. */
