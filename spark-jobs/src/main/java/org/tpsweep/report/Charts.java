@@ -69,7 +69,7 @@ public final class Charts {
         for (int i = 0; i < lines.size(); i++) {
             r.setSeriesPaint(i, colour(i));
             r.setSeriesFillPaint(i, colour(i));
-            r.setSeriesStroke(i, new BasicStroke(2f));
+            r.setSeriesStroke(i, stroke(i));
         }
         plot.setRenderer(r);
         NumberAxis x = (NumberAxis) plot.getDomainAxis();
@@ -144,6 +144,17 @@ public final class Charts {
             throw new UncheckedIOException("encoding a chart as PNG failed", e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The line of series {@code i}: solid for the palette's first round of colours, then dashed, then dotted, so
+     * that two series sharing a colour (more lines than colours) still look different.
+     */
+    static BasicStroke stroke(int i) {
+        float[][] dashes = {null, {8f, 5f}, {2f, 4f}};
+        float[] dash = dashes[(i / PALETTE.length) % dashes.length];
+        return dash == null ? new BasicStroke(2f)
+                : new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f);
     }
 
     /** The palette's colour {@code i} (cycling). */
