@@ -126,6 +126,26 @@ public final class IterativeKeys {
     }
 
     /**
+     * The warning for a decoder step (S1) that can diverge, or null. S1 is normalised LMS with step β per sample,
+     * summed (or averaged) over the minibatch: for a fixed minibatch the decoder's error is multiplied by
+     * I − η M, M = Σ_b v̄_b v̄_bᵀ / ‖v̄_b‖² (trace B, so every eigenvalue ≤ B), with η = β (sum) or β/B (mean). It
+     * contracts for every minibatch only while β·B ≤ 2 (sum) or β ≤ 2 (mean); past that it depends on how
+     * aligned the minibatch's inputs are (on MNIST 784-256×5-10, B = 32, sum: β = 0.15 stayed stable, β = 0.3 did
+     * not). Diverged decoders make the guard stop every sample, so the hidden layers stop learning.
+     */
+    public static String decoderStepWarning(double beta, int batchSize, boolean mean) {
+        double step = mean ? beta : beta * batchSize;
+        if (step <= 2) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "warning: dtp-iterative target_stepsize β = %s with reduction = "
+                + "%s and batch_size %d: the decoder step (normalised LMS, step β per sample, %s over the minibatch) "
+                + "is stable for every minibatch only while %s ≤ 2 (here %s); above that the decoders can diverge, "
+                + "and the hidden layers then stop learning", beta, mean ? MEAN : SUM, batchSize,
+                mean ? "averaged" : "summed", mean ? "β" : "β × " + batchSize, step);
+    }
+
+    /**
      * The warning for init=decoder on a network with a wider lower layer (n_{i-1} &gt; n_i for some i ≥ 2), or null:
      * there the decoder start leaves an O(1) reconstruction error in every lower target (ALGORITHMS.md §3c).
      */

@@ -63,7 +63,7 @@ public final class DtpIterativeRule extends ForwardRule {
     /**
      * The {@link RuleFactory}: W̄ orthogonal (gain 1 for W_1, √(2/(1+s²)) for i ≥ 2 with leaky-ReLU, 1 with tanh),
      * b = 0, then Ω_i ~ N(0, 0.01²), bias columns 0, all from {@code init}; warns (stderr) for init=decoder on a
-     * network with a wider lower layer.
+     * network with a wider lower layer and for a decoder step that can diverge.
      */
     public static DtpIterativeRule create(RunConfig c, int[] widths, DataType dtype, Random init, NoiseSource noise) {
         boolean leaky = IterativeKeys.LEAKY_RELU.equals(c.getString(IterativeKeys.ACTIVATION));
@@ -75,16 +75,20 @@ public final class DtpIterativeRule extends ForwardRule {
         for (int i = 2; i <= net.numLayers(); i++) {
             net.weight(i).muli(gain);
         }
-        String warning = IterativeKeys.wideningWarning(c.getString(IterativeKeys.TARGET_INIT), widths);
-        if (warning != null) {
-            System.err.println(warning);
+        boolean mean = IterativeKeys.MEAN.equals(c.getString(IterativeKeys.REDUCTION));
+        for (String warning : new String[] {IterativeKeys.wideningWarning(c.getString(IterativeKeys.TARGET_INIT),
+                widths), IterativeKeys.decoderStepWarning(c.getDouble(Methods.TARGET_STEPSIZE),
+                c.getInt(Methods.BATCH_SIZE), mean)}) {
+            if (warning != null) {
+                System.err.println(warning);
+            }
         }
         IterativeTargets.Settings settings = new IterativeTargets.Settings(c.getString(IterativeKeys.TARGET_INIT),
                 c.getString(IterativeKeys.SCHEME), c.getString(IterativeKeys.REFINE),
                 c.getDouble(IterativeKeys.EPS_REL), c.getInt(IterativeKeys.T_MAX),
                 c.getBoolean(IterativeKeys.DIVERGENCE_GUARD));
         return new DtpIterativeRule(IterativeLayers.drawn(net, init), settings, c.getDouble(Methods.TARGET_STEPSIZE),
-                IterativeKeys.MEAN.equals(c.getString(IterativeKeys.REDUCTION)), c.getDouble(IterativeKeys.DEC_NOISE),
+                mean, c.getDouble(IterativeKeys.DEC_NOISE),
                 c.getString(IterativeKeys.LAYER_WEIGHTS), c.getInt(Methods.EPOCHS_FB),
                 c.getDouble(IterativeKeys.LR_DEC_PRETRAIN), noise);
     }

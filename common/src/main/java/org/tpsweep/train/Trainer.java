@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.tpsweep.config.Conventions;
 import org.tpsweep.config.Datasets;
 import org.tpsweep.config.LayerFeedbackSchedule;
@@ -289,7 +292,7 @@ public final class Trainer {
         try {
             if (resumed == null) {
                 for (int e = 0; e < rule.ownPretrainEpochs(); e++) {
-                    ownPretrainEpoch();
+                    ownPretrainEpoch(e);
                 }
                 if (rule.trainsFeedback()) {
                     int pretrain = scheduleF(config) ? feedbackIterations : config.getInt(Methods.EPOCHS_FB);
@@ -434,6 +437,7 @@ public final class Trainer {
                     alignment.computeReferences(pass, loss.gradient());
                 }
                 rule.computeForwardGradients(pass, loss.gradient());
+                requireFiniteRuleState("in epoch " + epoch + ", minibatch " + j);
                 if (feedbackOptimizer != null) {                       // [M]: after the targets, same pass
                     feedbackStep(pass, new StepListener.Step(StepListener.Phase.TRAIN, epoch, j,
                             StepListener.Optimizer.FEEDBACK));
@@ -452,13 +456,14 @@ public final class Trainer {
     }
 
     /** One epoch of the rule's own pre-training (dtp-iterative's decoder-only epochs): a forward pass and a step per minibatch. */
-    private void ownPretrainEpoch() {
+    private void ownPretrainEpoch(int epoch) {
         int[] order = shuffle.nextPass(train.n());
         int batches = MinibatchOrder.numBatches(train.n(), batchSize);
         for (int j = 0; j < batches; j++) {
             try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
                 Batch batch = train.batch(order, j * batchSize, Math.min(train.n(), (j + 1) * batchSize), dtype);
                 rule.ownPretrainStep(rule.network().forward(batch.x()));
+                requireFiniteRuleState("in pre-training epoch " + (epoch + 1) + ", minibatch " + j);
             }
         }
     }
@@ -495,6 +500,21 @@ public final class Trainer {
         requireFinite(rule.computeFeedbackGradients(pass), step);
         feedbackOptimizer.step();
         steps.afterStep(step);
+    }
+
+    /**
+     * Ends the run as diverged when an array the rule trains itself ({@link LearningRule#trainedState()}:
+     * dtp-iterative's decoders) holds NaN or ±Inf. Such a rule can keep a finite training loss with diverged
+     * decoders (its divergence guard then stops every sample and only the output layer learns), which would
+     * otherwise pass for an ok run.
+     */
+    private void requireFiniteRuleState(String when) {
+        for (Map.Entry<String, INDArray> e : rule.trainedState().entrySet()) {
+            INDArray a = e.getValue();
+            if (BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite())) {
+                throw new Divergence("non-finite " + e.getKey() + " " + when);
+            }
+        }
     }
 
     private static void requireFinite(double feedbackLoss, StepListener.Step step) {

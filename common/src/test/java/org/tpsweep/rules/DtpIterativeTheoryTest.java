@@ -1,6 +1,7 @@
 package org.tpsweep.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -459,6 +460,33 @@ class DtpIterativeTheoryTest {
             INDArray after = a[i - 1].sub(maps.g(i, a[i]));
             assertTrue(norm(after.sub(before.mul(1 - eta))) < 1e-12 * norm(before), "layer " + i);
         }
+    }
+
+    /**
+     * The stability bound behind {@link IterativeKeys#decoderStepWarning}: on a minibatch of B identical samples
+     * (the most aligned inputs, where Σ_b v̄_b v̄_bᵀ/‖v̄_b‖² has the eigenvalue B) a summed decoder step multiplies
+     * the residual by exactly 1 − βB, so it shrinks for β·B &lt; 2 and grows for β·B &gt; 2; the warning starts
+     * at that bound (β·B, or β with mean reduction, above 2).
+     */
+    @Test
+    void aSummedDecoderStepOnAlignedInputsScalesTheResidualByOneMinusBetaB() {
+        int batch = 8;
+        INDArray one = SmallNetworks.inputs(1, 5, 73);
+        INDArray x = one.repeat(0, batch);
+        for (double betaB : new double[] {0.5, 1.9, 2.1}) {
+            IterativeLayers maps = contractingSquareNet(5, 3, 74);
+            ForwardPass pass = maps.network().forward(x);
+            INDArray[] a = preActivations(maps, pass);
+            INDArray before = a[1].sub(maps.g(2, a[2]));
+            maps.decoderStep(2, a[1], pass.h(2), betaB / batch, false, 0.0, null);
+            INDArray after = a[1].sub(maps.g(2, a[2]));
+            assertTrue(norm(after.sub(before.mul(1 - betaB))) < 1e-10 * norm(before), "β·B = " + betaB);
+        }
+        assertNull(IterativeKeys.decoderStepWarning(2.0 / 32, 32, false));
+        assertTrue(IterativeKeys.decoderStepWarning(2.01 / 32, 32, false).contains("β × 32 ≤ 2"));
+        assertNull(IterativeKeys.decoderStepWarning(0.05, 32, false), "the default β·B = 1.6");
+        assertNull(IterativeKeys.decoderStepWarning(2.0, 32, true));
+        assertTrue(IterativeKeys.decoderStepWarning(2.01, 32, true).contains("reduction = mean"));
     }
 
     // ------------------------------------------------------------------ check 7 (e)

@@ -103,6 +103,33 @@ class DtpIterativeTrainingTest {
         TrainingCheck.lowersTrainingLoss(Methods.DTP_ITERATIVE_LITERAL, Map.of(), 0.24);   // measured 48.5 %
     }
 
+    /**
+     * Decoders that hold NaN or ±Inf end the run as diverged at the minibatch that left them so, although the
+     * divergence guard would keep the training loss finite (only the output layer learning): in training and in
+     * the decoder-only pre-training.
+     */
+    @Test
+    void nonFiniteDecodersEndTheRunAsDiverged() {
+        Trainer t = new Trainer(small(Methods.DTP_ITERATIVE, 5, Map.of(Methods.EPOCHS_FB, 0)), mnist());
+        DtpIterativeRule rule = (DtpIterativeRule) t.rule();
+        TrainResult r = t.train(m -> {
+            if (m.epoch() == 1) {
+                rule.maps().omega(2).putScalar(0, 0, Double.POSITIVE_INFINITY);
+            }
+        });
+        assertEquals(RunStatus.DIVERGED, r.status(), r.message());
+        assertEquals("non-finite Omega2 in epoch 2, minibatch 0", r.message());
+        assertEquals(1, r.epochsCompleted());
+
+        Trainer pre = new Trainer(small(Methods.DTP_ITERATIVE, 5, Map.of(Methods.EPOCHS_FB, 1)), mnist());
+        ((DtpIterativeRule) pre.rule()).maps().omegaBias(3).putScalar(0, Double.NaN);
+        TrainResult p = pre.train(EpochListener.NONE);
+        assertEquals(RunStatus.DIVERGED, p.status(), p.message());
+        assertEquals("non-finite Omega3 in pre-training epoch 1, minibatch 0", p.message(),
+                "the NaN bias reaches Ω_3 in the same step (its error term), which is checked first");
+        assertEquals(0, p.epochsCompleted());
+    }
+
     /** [M]'s λ search is a frozen pass: with dtp-iterative it must not take the decoder step S1. */
     @Test
     void theDampingSearchPassLeavesTheDecodersAsTheyWere() {
