@@ -41,6 +41,7 @@ public final class DtpIterativeRule extends ForwardRule {
     /** The last minibatch's targets and layer weights (tests read them). */
     private IterativeTargets.Result lastTargets;
     private INDArray[] lastKappa;
+    private List<String> warnings = List.of();
 
     /** A rule on given maps (tests): settings as named, no pre-training. */
     public DtpIterativeRule(IterativeLayers maps, IterativeTargets.Settings settings, double beta, boolean mean,
@@ -76,21 +77,31 @@ public final class DtpIterativeRule extends ForwardRule {
             net.weight(i).muli(gain);
         }
         boolean mean = IterativeKeys.MEAN.equals(c.getString(IterativeKeys.REDUCTION));
+        List<String> warnings = new java.util.ArrayList<>();
         for (String warning : new String[] {IterativeKeys.wideningWarning(c.getString(IterativeKeys.TARGET_INIT),
                 widths), IterativeKeys.decoderStepWarning(c.getDouble(Methods.TARGET_STEPSIZE),
                 c.getInt(Methods.BATCH_SIZE), mean)}) {
             if (warning != null) {
                 System.err.println(warning);
+                warnings.add(warning);
             }
         }
         IterativeTargets.Settings settings = new IterativeTargets.Settings(c.getString(IterativeKeys.TARGET_INIT),
                 c.getString(IterativeKeys.SCHEME), c.getString(IterativeKeys.REFINE),
                 c.getDouble(IterativeKeys.EPS_REL), c.getInt(IterativeKeys.T_MAX),
                 c.getBoolean(IterativeKeys.DIVERGENCE_GUARD));
-        return new DtpIterativeRule(IterativeLayers.drawn(net, init), settings, c.getDouble(Methods.TARGET_STEPSIZE),
-                mean, c.getDouble(IterativeKeys.DEC_NOISE),
+        DtpIterativeRule rule = new DtpIterativeRule(IterativeLayers.drawn(net, init), settings,
+                c.getDouble(Methods.TARGET_STEPSIZE), mean, c.getDouble(IterativeKeys.DEC_NOISE),
                 c.getString(IterativeKeys.LAYER_WEIGHTS), c.getInt(Methods.EPOCHS_FB),
                 c.getDouble(IterativeKeys.LR_DEC_PRETRAIN), noise);
+        rule.warnings = List.copyOf(warnings);
+        return rule;
+    }
+
+    /** The warnings {@link #create} found for the configuration (none for a rule built on given maps). */
+    @Override
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** f_i and the decoders g_i. */

@@ -116,6 +116,14 @@ public interface LearningRule {
         return Map.of();
     }
 
+    /**
+     * Warnings about this configuration (e.g. dtp-iterative's decoder step past its stability bound), which the
+     * run's message carries: on a cluster the rule's stderr is only in an executor's log. Empty for most rules.
+     */
+    default List<String> warnings() {
+        return List.of();
+    }
+
     /** The rule's per-epoch diagnostics since the last call, labelled {@code epoch} (empty for most rules). */
     default List<org.tpsweep.metrics.RuleDiagnostic> flushDiagnostics(int epoch) {
         return List.of();

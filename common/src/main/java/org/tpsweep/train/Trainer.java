@@ -286,7 +286,7 @@ public final class Trainer {
             firstEpoch = resumed.epochsDone() + 1;
             resumes = TrialCheckpoints.resumes(resumed, cp);
         }
-        String resumedNote = TrialCheckpoints.note(resumes);
+        String notes = withNote(TrialCheckpoints.note(resumes), String.join("; ", rule.warnings()));
         CheckpointClock clock = new CheckpointClock(cp);
         String selectedDamping = "";
         try {
@@ -355,7 +355,7 @@ public final class Trainer {
                 if (stops) {
                     return TrainResults.of(RunStatus.STOPPED, withNote(String.format("early stop after epoch %d: "
                             + "training accuracy %.4f < %.2f", epoch, 1 - lossAndError[1],
-                            Datasets.earlyStopAccuracy(config.dataset())), resumedNote), epochs, angles,
+                            Datasets.earlyStopAccuracy(config.dataset())), notes), epochs, angles,
                             selectedDamping, started, jacobianStats, diagnostics);
                 }
                 if (searches) {
@@ -366,10 +366,10 @@ public final class Trainer {
                     break;
                 }
             }
-            return TrainResults.of(RunStatus.OK, resumedNote, epochs, angles, selectedDamping, started,
+            return TrainResults.of(RunStatus.OK, notes, epochs, angles, selectedDamping, started,
                     jacobianStats, diagnostics);
         } catch (Divergence d) {
-            return TrainResults.of(RunStatus.DIVERGED, withNote(d.getMessage(), resumedNote), epochs, angles,
+            return TrainResults.of(RunStatus.DIVERGED, withNote(d.getMessage(), notes), epochs, angles,
                     selectedDamping, started, jacobianStats, diagnostics);
         }
     }
@@ -392,8 +392,12 @@ public final class Trainer {
         TrialCheckpoints.save(cp, c);
     }
 
+    /** {@code message}, then {@code note} after "; " (either may be empty). */
     private static String withNote(String message, String note) {
-        return note.isEmpty() ? message : message + "; " + note;
+        if (note.isEmpty()) {
+            return message;
+        }
+        return message.isEmpty() ? note : message + "; " + note;
     }
 
     /** True when the early-stop rule, if enabled, ends the run after {@code epoch} (1-based). */

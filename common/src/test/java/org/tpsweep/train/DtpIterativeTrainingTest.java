@@ -42,6 +42,7 @@ class DtpIterativeTrainingTest {
         TrainResult a = new Trainer(c, mnist()).train(EpochListener.NONE);
         TrainResult b = new Trainer(c, mnist()).train(EpochListener.NONE);
         assertEquals(RunStatus.OK, a.status(), a.message());
+        assertEquals("", a.message(), "the defaults warn of nothing");
         assertEquals(a.epochs(), b.epochs().stream().map(m -> new EpochMetrics(m.epoch(), m.trainLoss(),
                 m.trainError(), m.valLoss(), m.valError(), m.testLoss(), m.testError(), a.epochs().get(m.epoch() - 1)
                 .seconds(), a.epochs().get(m.epoch() - 1).feedbackSeconds(), m.valErrorBatchAveraged(),
@@ -128,6 +129,20 @@ class DtpIterativeTrainingTest {
         assertEquals("non-finite Omega3 in pre-training epoch 1, minibatch 0", p.message(),
                 "the NaN bias reaches Ω_3 in the same step (its error term), which is checked first");
         assertEquals(0, p.epochsCompleted());
+    }
+
+    /** The configuration's warnings reach the run's message (on a cluster, stderr is an executor's log). */
+    @Test
+    void theRulesWarningsAreInTheRunsMessage() {
+        TrainResult r = new Trainer(small(Methods.DTP_ITERATIVE, 6, Map.of(Methods.EPOCHS, 1, Methods.EPOCHS_FB, 0,
+                Methods.TARGET_STEPSIZE, 0.1)), mnist()).train(EpochListener.NONE);
+        assertEquals(RunStatus.OK, r.status(), r.message());
+        assertEquals(IterativeKeys.decoderStepWarning(0.1, 32, false), r.message());
+        assertTrue(r.message().contains("(here 3.2)"), r.message());
+        TrainResult literal = new Trainer(small(Methods.DTP_ITERATIVE_LITERAL, 6, Map.of(Methods.EPOCHS, 1)),
+                mnist()).train(EpochListener.NONE);
+        assertEquals(IterativeKeys.wideningWarning(IterativeKeys.DECODER, new int[] {784, 32, 32, 10}),
+                literal.message());
     }
 
     /** [M]'s λ search is a frozen pass: with dtp-iterative it must not take the decoder step S1. */
