@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tp-sweep status OUT}: where the sweep in an output folder stands ({@link SweepProgress}), without Spark
  * and without taking the folder's lock, so it can watch a run in progress: committed trials by status and method,
- * the trials that resume from a checkpoint at the next run (epochs done, last test error, when and by which code
- * version it was saved), and how many have not started. A folder that is not a sweep output is one
+ * the trials that resume from a checkpoint at the next run (epochs done, last test error, mean training seconds
+ * per epoch, when and by which code version it was saved), and how many have not started. A folder that is not a sweep output is one
  * {@code error:} line (exit 2).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -63,11 +63,13 @@ public final class StatusCommand implements Callable<Integer> {
         List<SweepProgress.Checkpointed> resumable = p.resumable();
         o.printf(Locale.ROOT, "with a checkpoint (running now, or resuming at the next run): %d%n", resumable.size());
         if (!resumable.isEmpty()) {
-            o.printf(Locale.ROOT, "  %-16s  %-22s  %-13s  %5s  %-12s  %-15s  %-19s  %s%n", "trial", "method",
-                    "dataset", "seed", "after epoch", "last test error", "saved (UTC)", "code");
+            o.printf(Locale.ROOT, "  %-16s  %-22s  %-13s  %5s  %-12s  %-15s  %-7s  %-19s  %s%n", "trial", "method",
+                    "dataset", "seed", "after epoch", "last test error", "s/epoch", "saved (UTC)", "code");
             for (SweepProgress.Checkpointed c : resumable) {
-                o.printf(Locale.ROOT, "  %-16s  %-22s  %-13s  %5d  %-12s  %-15s  %-19s  %s%n", c.trialId(), c.method(),
-                        c.dataset(), c.seed(), c.epochsDone() + " of " + c.epochs(), percent(c.lastTestError()),
+                o.printf(Locale.ROOT, "  %-16s  %-22s  %-13s  %5d  %-12s  %-15s  %-7s  %-19s  %s%n", c.trialId(),
+                        c.method(), c.dataset(), c.seed(), c.epochsDone() + " of " + c.epochs(),
+                        percent(c.lastTestError()), Double.isNaN(c.secondsPerEpoch()) ? "-"
+                                : String.format(Locale.ROOT, "%.0f", c.secondsPerEpoch()),
                         SAVED.format(c.savedAt()), c.codeVersion() == null ? "unknown" : c.codeVersion());
             }
         }

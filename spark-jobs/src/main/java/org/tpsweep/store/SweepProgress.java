@@ -41,11 +41,11 @@ public record SweepProgress(SweepMetadata sweep, List<Committed> committed, List
 
     /**
      * A trial with a checkpoint: after epoch {@code epochsDone} (0: after the pre-training) of {@code epochs},
-     * with the test error of its last finished epoch (NaN after the pre-training), written by
-     * {@code codeVersion} at {@code savedAt}.
+     * with the test error of its last finished epoch and the mean training seconds of its epochs so far (NaN
+     * after the pre-training), written by {@code codeVersion} at {@code savedAt}.
      */
     public record Checkpointed(String trialId, String method, String dataset, long seed, int epochsDone, int epochs,
-                               double lastTestError, String codeVersion, Instant savedAt) {
+                               double lastTestError, double secondsPerEpoch, String codeVersion, Instant savedAt) {
     }
 
     /**
@@ -133,9 +133,10 @@ public record SweepProgress(SweepMetadata sweep, List<Committed> committed, List
         Map<String, String> fields = canonicalFields(c.configText());
         List<EpochMetrics> epochs = c.progress().epochs();
         double last = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).testError();
+        double seconds = epochs.stream().mapToDouble(EpochMetrics::seconds).average().orElse(Double.NaN);
         return new Checkpointed(c.trialId(), fields.getOrDefault("method", "?"), fields.getOrDefault("dataset", "?"),
                 Long.parseLong(fields.getOrDefault("seed", "-1")), c.epochsDone(),
-                Integer.parseInt(fields.getOrDefault("epochs", "-1")), last, c.codeVersion(), savedAt);
+                Integer.parseInt(fields.getOrDefault("epochs", "-1")), last, seconds, c.codeVersion(), savedAt);
     }
 
     /** The {@code key=value} fields of a canonical config ({@code RunConfig.canonical()}). */

@@ -46,7 +46,7 @@ class StatusCommandTest {
     private static TrainerCheckpoint checkpoint(RunConfig c, double... testErrors) {
         List<EpochMetrics> epochs = new java.util.ArrayList<>();
         for (int e = 0; e < testErrors.length; e++) {
-            epochs.add(new EpochMetrics(e + 1, 1, 0.5, 1, 0.5, 1, testErrors[e], 2, 0, 0.5, testErrors[e]));
+            epochs.add(new EpochMetrics(e + 1, 1, 0.5, 1, 0.5, 1, testErrors[e], 100 + 20 * e, 0, 0.5, testErrors[e]));
         }
         return new TrainerCheckpoint(c.trialId(), c.canonical(), "v-test", testErrors.length, 2, 0, Map.of(), Map.of(),
                 new TrainingProgress(Instant.EPOCH, epochs, List.of(), List.of(), List.of(), List.of()));
@@ -75,8 +75,8 @@ class StatusCommandTest {
         assertEquals(1, p.resumable().size());
         SweepProgress.Checkpointed c = p.resumable().get(0);
         assertEquals(List.of(trials.get(1).trialId(), trials.get(1).method(), "mnist", trials.get(1).seed(), 2, 3,
-                0.3, "v-test"), List.of(c.trialId(), c.method(), c.dataset(), c.seed(), c.epochsDone(), c.epochs(),
-                c.lastTestError(), c.codeVersion()));
+                0.3, 110.0, "v-test"), List.of(c.trialId(), c.method(), c.dataset(), c.seed(), c.epochsDone(),
+                c.epochs(), c.lastTestError(), c.secondsPerEpoch(), c.codeVersion()));
         assertEquals(1, p.stale().size());
         assertEquals(List.of("ffffffffffffffff"), List.copyOf(p.unreadable().keySet()));
         assertEquals(2, p.notStarted());
@@ -89,7 +89,7 @@ class StatusCommandTest {
         assertTrue(lines.contains("  " + trials.get(0).method() + ": ok 1"), o.out());
         assertTrue(lines.contains("with a checkpoint (running now, or resuming at the next run): 1"), o.out());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("  " + c.trialId()) && l.contains(" 2 of 3 ")
-                && l.contains("30.00 %") && l.endsWith("v-test")), o.out());
+                && l.contains("30.00 %") && l.contains(" 110 ") && l.endsWith("v-test")), o.out());
         assertTrue(lines.contains("not started: 2"), o.out());
         assertTrue(lines.contains("stale checkpoints of committed trials (the next run deletes them): 1"), o.out());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("unreadable checkpoint of trial ffffffffffffffff")),
