@@ -161,8 +161,9 @@ public final class BatchStandardize {
 
     /** True when the fused kernels apply: Vector API present, a dense row-major float or double array. */
     private static boolean fused(INDArray a) {
-        return FastTanh.vectorised() && HostBuffers.onHost() && !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.rank() == 2
-                && (a.dataType() == DataType.DOUBLE || a.dataType() == DataType.FLOAT) && a.length() < Integer.MAX_VALUE / 8;
+        return FastTanh.vectorised() && HostBuffers.onHost() && !a.isView() && a.ordering() == 'c' && a.offset() == 0
+                && a.rank() == 2 && (a.dataType() == DataType.DOUBLE || a.dataType() == DataType.FLOAT)
+                && a.length() < Integer.MAX_VALUE / 8;
     }
 
     /**

@@ -46,8 +46,8 @@ public final class GaussianNoise implements NoiseSource {
                 draws[k++] = v * f;
             }
         }
-        boolean direct = HostBuffers.onHost() && target.dataType() == DataType.DOUBLE && !target.isView() && target.ordering() == 'c'
-                && target.offset() == 0;
+        boolean direct = HostBuffers.onHost() && target.dataType() == DataType.DOUBLE && !target.isView()
+                && target.ordering() == 'c' && target.offset() == 0;
         if (direct) {
             HostBuffers.bytes(target).asDoubleBuffer().put(draws, 0, n);
         } else {

@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
  * {@code tp-sweep status OUT}: where the sweep in an output folder stands ({@link SweepProgress}), without Spark
  * and without taking the folder's lock, so it can watch a run in progress: committed trials by status and method,
  * the trials that resume from a checkpoint at the next run (epochs done, last test error, mean training seconds
- * per epoch, when and by which code version it was saved), and how many have not started. A folder that is not a sweep output is one
- * {@code error:} line (exit 2).
+ * per epoch, when and by which code version it was saved), and how many have not started. A folder that is not a
+ * sweep output is one {@code error:} line (exit 2).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show where the sweep in OUT stands: committed trials, trials with a checkpoint (they resume "
