@@ -41,13 +41,21 @@ public final class DtpIterativeRule extends ForwardRule {
     /** The last minibatch's targets and layer weights (tests read them). */
     private IterativeTargets.Result lastTargets;
     private INDArray[] lastKappa;
-    private List<String> warnings = List.of();
+    /** What {@link #create} warned about the configuration (empty for a rule on given maps). */
+    private final List<String> warnings;
 
     /** A rule on given maps (tests): settings as named, no pre-training. */
     public DtpIterativeRule(IterativeLayers maps, IterativeTargets.Settings settings, double beta, boolean mean,
                             double decNoise, String layerWeights, int pretrainEpochs, double pretrainLr,
                             NoiseSource noise) {
+        this(maps, settings, beta, mean, decNoise, layerWeights, pretrainEpochs, pretrainLr, noise, List.of());
+    }
+
+    private DtpIterativeRule(IterativeLayers maps, IterativeTargets.Settings settings, double beta, boolean mean,
+                             double decNoise, String layerWeights, int pretrainEpochs, double pretrainLr,
+                             NoiseSource noise, List<String> warnings) {
         super(maps.network());
+        this.warnings = List.copyOf(warnings);
         this.maps = maps;
         this.targets = new IterativeTargets(maps, settings);
         this.beta = beta;
@@ -90,12 +98,10 @@ public final class DtpIterativeRule extends ForwardRule {
                 c.getString(IterativeKeys.SCHEME), c.getString(IterativeKeys.REFINE),
                 c.getDouble(IterativeKeys.EPS_REL), c.getInt(IterativeKeys.T_MAX),
                 c.getBoolean(IterativeKeys.DIVERGENCE_GUARD));
-        DtpIterativeRule rule = new DtpIterativeRule(IterativeLayers.drawn(net, init), settings,
+        return new DtpIterativeRule(IterativeLayers.drawn(net, init), settings,
                 c.getDouble(Methods.TARGET_STEPSIZE), mean, c.getDouble(IterativeKeys.DEC_NOISE),
                 c.getString(IterativeKeys.LAYER_WEIGHTS), c.getInt(Methods.EPOCHS_FB),
-                c.getDouble(IterativeKeys.LR_DEC_PRETRAIN), noise);
-        rule.warnings = List.copyOf(warnings);
-        return rule;
+                c.getDouble(IterativeKeys.LR_DEC_PRETRAIN), noise, warnings);
     }
 
     /** The warnings {@link #create} found for the configuration (none for a rule built on given maps). */

@@ -107,6 +107,8 @@ public class ReportTest {
         }
         assertTrue(section(md, "Trials that did not end ok").contains("_Every trial ended ok, so there is nothing"),
                 md);
+        assertTrue(section(md, "Notes of trials that ended ok").contains("_No trial that ended ok left a message"),
+                md);
         assertTrue(section(md, "Alignment").contains("No trial shown logged angles to GNT"), md);
         assertTrue(section(md, "Iterative DTP diagnostics").contains("No configuration shown is a dtp-iterative run"),
                 md);
@@ -307,5 +309,23 @@ public class ReportTest {
             assertTrue(section(md, title).contains("\n_"), title + " is left out with its sentence:\n" + md);
         }
         assertEquals(List.of(), pngs(nan.resolve("report")));
+    }
+
+    @Test
+    void theWarningsOfTrialsThatEndedOkAreListedAsNotes() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("notes.yaml"), """
+                name: notes
+                dataset: mnist
+                seeds: [1, 2]
+                methods:
+                  dtp-iterative-literal: {epochs: 1, train_subset: 300, num_hidden: 1, size_hidden: 16, t_max: 5}
+                """);
+        Path notes = tmp.resolve("notes");
+        SweepJobTest.runCli(spec, notes, "--quiet");
+        String section = section(Files.readString(notes.resolve("report").resolve(SweepReport.MARKDOWN)),
+                "Notes of trials that ended ok");
+        // 784-16-10: layer 1 (16 units) is wider than layer 2 (10), so both seeds' literal start warns.
+        assertTrue(section.contains("| ok | dtp-iterative-literal | mnist | 2 | warning: dtp-iterative target_init = "
+                + "decoder on a network whose layer 1 (16 units) is wider than layer 2 (10)"), section);
     }
 }
