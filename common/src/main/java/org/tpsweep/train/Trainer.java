@@ -515,7 +515,7 @@ public final class Trainer {
     private void requireFiniteRuleState(String when) {
         for (Map.Entry<String, INDArray> e : rule.trainedState().entrySet()) {
             INDArray a = e.getValue();
-            if (BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite())) {
+            if (BooleanIndexing.or(a, Conditions.notFinite())) {
                 throw new Divergence("non-finite " + e.getKey() + " " + when);
             }
         }
