@@ -15,9 +15,9 @@ import org.apache.hadoop.fs.Path;
  */
 public record RunRecord(String spec, String command) {
     /** The spec's file name in the output folder. */
-    public static final String SPEC = "spec.yaml";
+    public static final String SPEC = org.tpsweep.tables.OutputTables.SPEC;
     /** The command's file name in the output folder. */
-    public static final String COMMAND = "command.txt";
+    public static final String COMMAND = org.tpsweep.tables.OutputTables.COMMAND;
 
     /** Writes both files into {@code dir} (replacing those of an earlier run). */
     public void write(FileSystem fileSystem, Path dir) throws IOException {

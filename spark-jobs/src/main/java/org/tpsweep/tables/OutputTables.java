@@ -70,6 +70,10 @@ public final class OutputTables implements AutoCloseable {
             SUMMARY, PAIRED, HISTOGRAMS, TRIALS);
     /** The report folder (written by the report command); deleted with the results by {@code --fresh}. */
     public static final String REPORT = "report";
+    /** The spec as the last run read it (written at its end); deleted with the results by {@code --fresh}. */
+    public static final String SPEC = "spec.yaml";
+    /** The command that reproduces the last run from {@link #SPEC}; deleted with the results by {@code --fresh}. */
+    public static final String COMMAND = "command.txt";
 
     private static final String TMP_PREFIX = ".tmp-";
 
@@ -274,7 +278,8 @@ public final class OutputTables implements AutoCloseable {
         lock.checkHeld();
         try {
             if (fresh && fs.exists(dir)) {
-                for (String name : List.of(TrialStore.DIR, CheckpointFiles.DIR, SweepMetadata.FILE, REPORT)) {
+                for (String name : List.of(TrialStore.DIR, CheckpointFiles.DIR, SweepMetadata.FILE, REPORT, SPEC,
+                        COMMAND)) {
                     fs.delete(new Path(dir, name), true);
                 }
                 for (String table : TABLES) {

@@ -70,8 +70,12 @@ class OutputTablesDataTest {
         assertEquals(first.createdAt(), forced.createdAt());
         assertEquals(first.codeVersion(), forced.codeVersion());
 
+        Files.writeString(out.resolve(OutputTables.SPEC), "name: earlier\n");   // as the earlier run's end wrote them
+        Files.writeString(out.resolve(OutputTables.COMMAND), "bin/tp-sweep run earlier");
         begin(out, Map.of("mnist", A), true, false, "v4"); // --fresh: the earlier results are deleted
         assertEquals(Map.of("mnist", A), read(out).dataSha256());
+        assertFalse(Files.exists(out.resolve(OutputTables.SPEC)) || Files.exists(out.resolve(OutputTables.COMMAND)),
+                "--fresh deletes the earlier run's spec and command (the run writes its own at its end)");
     }
 
     @Test
