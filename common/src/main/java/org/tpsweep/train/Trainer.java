@@ -211,9 +211,7 @@ public final class Trainer {
 
     /** The feedback optimiser with learning rate {@code lr} (and, for SGD, heavy-ball {@code momentum}). */
     static Optimizer feedbackOptimizer(RunConfig c, double lr, double momentum, List<Parameter> params) {
-        AdamSettings s = feedbackSettings(c);
-        return sgd(c) ? new Sgd(lr, momentum, params)
-                : new Adam(new AdamSettings(lr, s.beta1(), s.beta2(), s.epsilon(), s.weightDecay()), params);
+        return sgd(c) ? new Sgd(lr, momentum, params) : new Adam(feedbackSettings(c).withLr(lr), params);
     }
 
     /** The forward Adam settings, lr divided by β when normalize_lr (ALGORITHMS.md §1). */
