@@ -1,6 +1,8 @@
 package org.tpsweep.store;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
@@ -8,7 +10,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
 
-/** Renaming a file onto an existing one, as atomically as the file system allows. */
+/** Renaming a file onto an existing one, or only where none exists, as atomically as the file system allows. */
 final class Renames {
     private Renames() {
     }
@@ -33,5 +35,26 @@ final class Renames {
                 throw new IOException("could not rename " + from + " to " + to);
             }
         }
+    }
+
+    /**
+     * Gives {@code from}'s content the name {@code to} only if {@code to} does not exist; returns false when it
+     * does. Atomic on local disks (a hard link, POSIX link(2), which fails on an existing name; {@code from} is left
+     * for the caller to delete) and on file systems whose rename refuses an existing target (HDFS). A local
+     * {@code rename} would not do: {@link java.io.File#renameTo} replaces the target, so two writers racing past
+     * an existence check would both succeed.
+     */
+    static boolean withoutReplacing(FileSystem fs, Path from, Path to) throws IOException {
+        if (fs instanceof RawLocalFileSystem local) {
+            try {
+                Files.createLink(local.pathToFile(to).toPath(), local.pathToFile(from).toPath());
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException e) {
+                // no hard links on this file store: the rename below, not atomic against a concurrent writer
+            }
+        }
+        return fs.rename(from, to);
     }
 }

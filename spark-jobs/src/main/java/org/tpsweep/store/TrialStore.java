@@ -27,9 +27,11 @@ import org.tpsweep.train.RunStatus;
  * {@code OUT} may be {@code hdfs:}, {@code s3a:} …).
  *
  * <p>A commit writes {@code .<trial_id>.<attempt>.tmp} (attempt = stage, partition, task attempt and a random
- * part) and renames it to {@code <trial_id>.json}. The file name is the trial id, so a trial never has two
- * results. If the file exists already (a speculative or retried attempt of the same task, or a resumed
- * sweep), the existing result is kept and the temporary file deleted. Only a committed {@code failed} result
+ * part) and gives it the name {@code <trial_id>.json} only where that name is free (a hard link on local disks,
+ * a rename that refuses an existing target on HDFS: {@link Renames#withoutReplacing}). The file name is the trial
+ * id, so a trial never has two results, and of attempts racing to commit exactly one is told {@code WRITTEN}. If
+ * the file exists already (a speculative or retried attempt of the same task, or a resumed sweep), the existing
+ * result is kept and the temporary file deleted. Only a committed {@code failed} result
  * with {@code replaceFailed}, or a file that is no readable trial document, is replaced, by a rename with
  * overwrite (atomic where the file system's rename is, e.g. HDFS and local; elsewhere a crash in between
  * leaves the trial without a result, and the next run reruns it). Local files are written without Hadoop's
@@ -147,7 +149,7 @@ public final class TrialStore implements Serializable {
                 return Commit.KEPT_EXISTING;
             }
             if (existing == null) {
-                if (fs.rename(tmp, target)) {
+                if (Renames.withoutReplacing(fs, tmp, target)) {
                     return Commit.WRITTEN;
                 }
                 if (fs.exists(target)) { // another attempt committed in between
