@@ -30,7 +30,8 @@ public final class SweepReport {
 
     /** The sections in page order. */
     private static final List<Function<ReportContext, Section>> SECTIONS = List.of(ResultSection::build,
-            FailuresSection::build, NotesSection::build, PairedSection::build, CurvesSection::build, SensitivitySection::build,
+            FailuresSection::build, NotesSection::build, PairedSection::build, CurvesSection::build,
+            SensitivitySection::build,
             AlignmentSection::build, JacobianSection::build, IterativeSection::build, CostSection::build,
             ProvenanceSection::build);
 

@@ -40,9 +40,9 @@ final class Renames {
     /**
      * Gives {@code from}'s content the name {@code to} only if {@code to} does not exist; returns false when it
      * does. Atomic on local disks (a hard link, POSIX link(2), which fails on an existing name; {@code from} is left
-     * for the caller to delete) and on file systems whose rename refuses an existing target (HDFS). A local
-     * {@code rename} would not do: {@link java.io.File#renameTo} replaces the target, so two writers racing past
-     * an existence check would both succeed.
+     * for the caller to delete; a disk without hard links gets the rename) and on file systems whose rename refuses
+     * an existing target (HDFS). A local {@code rename} would not do: {@link java.io.File#renameTo} replaces the
+     * target, so two writers racing past an existence check would both succeed.
      */
     static boolean withoutReplacing(FileSystem fs, Path from, Path to) throws IOException {
         if (fs instanceof RawLocalFileSystem local) {
@@ -51,8 +51,9 @@ final class Renames {
                 return true;
             } catch (FileAlreadyExistsException e) {
                 return false;
-            } catch (UnsupportedOperationException e) {
-                // no hard links on this file store: the rename below, not atomic against a concurrent writer
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                // no hard links on this file store (FAT, some network mounts): the rename below, which is not
+                // atomic against a concurrent writer; a real I/O fault makes the rename fail with its own error
             }
         }
         return fs.rename(from, to);

@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -56,7 +58,7 @@ class TrialStoreTest {
 
     /** The local disk under the scheme {@code counting:}, counting the files created through its API. */
     public static final class CountingFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
-        static final java.util.concurrent.atomic.AtomicInteger CREATED = new java.util.concurrent.atomic.AtomicInteger();
+        static final AtomicInteger CREATED = new AtomicInteger();
 
         @Override
         public java.net.URI getUri() {
@@ -147,14 +149,14 @@ class TrialStoreTest {
      * result before any of them names its file — the race's worst case, every time (even on 2 cores).
      */
     public static final class LockstepFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
-        static final java.util.concurrent.atomic.AtomicInteger PASSED = new java.util.concurrent.atomic.AtomicInteger();
-        private static final java.util.concurrent.atomic.AtomicInteger READS = new java.util.concurrent.atomic.AtomicInteger();
-        private static volatile java.util.concurrent.CyclicBarrier barrier;
+        static final AtomicInteger PASSED = new AtomicInteger();
+        private static final AtomicInteger READS = new AtomicInteger();
+        private static volatile CyclicBarrier barrier;
 
         static void arm(int n) {
             READS.set(0);
             PASSED.set(0);
-            barrier = new java.util.concurrent.CyclicBarrier(n);
+            barrier = new CyclicBarrier(n);
         }
 
         @Override
